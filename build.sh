@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# build.sh — the one entry point: setup, build, test, demo, bench (and the subcommands later issues add).
+# Every command that needs the toolchain calls `setup` itself, so a fresh machine needs only this script.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+CONFIG=${CONFIG:-Release}
+ARTIFACTS="$ROOT/artifacts"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 2; }
+
+# Debian packages the build and the tests need (native build, rdma-core headers and libraries).
+APT_PACKAGES=(gcc make cmake pkg-config libibverbs-dev librdmacm-dev ibverbs-providers)
+
+setup_apt() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq </dev/null
+  $sudo apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" </dev/null >/dev/null
+}
+
+setup_native() {
+  [ -f native/CMakeLists.txt ] || return 0
+  log "native build (cmake)"
+  cmake -S native -B native/build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build native/build -j"$(nproc)" >/dev/null
+}
+
+cmd_setup() {
+  command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH; install .NET 10 first"
+  setup_apt
+  setup_native
+  log "dotnet restore"
+  dotnet restore RdmaStack.sln -v q >/dev/null
+}
+
+cmd_build() {
+  cmd_setup
+  log "dotnet build ($CONFIG)"
+  dotnet build RdmaStack.sln -c "$CONFIG" --no-restore -v q -nologo -clp:ErrorsOnly
+}
+
+# Runs every test assembly (xunit v3 executables) and prints the total as the last line:
+#   N passed, N failed, N skipped
+cmd_test() {
+  cmd_build
+  local results="$ARTIFACTS/test-results"; rm -rf "$results"; mkdir -p "$results"
+  local passed=0 failed=0 skipped=0 rc=0
+  for proj in tests/*/*.csproj; do
+    local name; name=$(basename "$proj" .csproj)
+    local dll; dll=$(find "$(dirname "$proj")/bin/$CONFIG" -name "$name.dll" -path '*net10.0*' | head -n 1)
+    [ -n "$dll" ] || die "test assembly for $name not found (build failed?)"
+    log "tests: $name"
+    local xml="$results/$name.xml"
+    # -noColor: CI logs; -xml: the totals below come from the report, not from scraping the console.
+    dotnet "$dll" -noColor -xml "$xml" "$@" || rc=1
+    [ -f "$xml" ] || { echo "no report from $name"; failed=$((failed + 1)); rc=1; continue; }
+    local line; line=$(grep -o '<assembly [^>]*>' "$xml" | head -n 1)
+    attr() { printf '%s' "$line" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+    passed=$((passed + $(attr passed))); failed=$((failed + $(attr failed))); skipped=$((skipped + $(attr skipped)))
+  done
+  echo "$passed passed, $failed failed, $skipped skipped"
+  [ $failed -eq 0 ] && [ $rc -eq 0 ]
+}
+
+cli() {
+  local dll="src/RdmaStack.Cli/bin/$CONFIG/net10.0/rdmastack.dll"
+  [ -f "$dll" ] || die "rdmastack.dll not built"
+  dotnet "$dll" "$@"
+}
+
+cmd_demo() {
+  cmd_build
+  cli demo "$@"
+}
+
+cmd_bench() {
+  cmd_build
+  [ -d bench ] || die "no bench/ folder"
+  local what=${1:-micro}; shift || true
+  case "$what" in
+    micro)
+      log "BenchmarkDotNet micro-benchmarks (results in BenchmarkDotNet.Artifacts/)"
+      dotnet run -c "$CONFIG" --no-build --project bench/RdmaStack.Benchmarks -- --filter '*' "$@" ;;
+    *) die "bench: unknown suite '$what' (try: micro)" ;;
+  esac
+}
+
+usage() {
+  cat <<'TXT'
+usage: ./build.sh <command> [args]
+  setup          install what the build needs (apt packages, NuGet restore, native build); idempotent
+  build          setup + compile everything (Release)
+  test [args]    setup + build + every test suite; ends with "N passed, N failed, N skipped"
+  demo [args]    setup + build + `rdmastack demo` (two processes, segmented queue over shared memory)
+  bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet)
+TXT
+}
+
+cmd=${1:-help}; shift || true
+case "$cmd" in
+  setup) cmd_setup ;;
+  build) cmd_build ;;
+  test) cmd_test "$@" ;;
+  demo) cmd_demo "$@" ;;
+  bench) cmd_bench "$@" ;;
+  help|-h|--help) usage ;;
+  *) usage; die "unknown command '$cmd'" ;;
+esac
