@@ -73,9 +73,9 @@ cmd_test() {
 }
 
 cli() {
-  local dll="src/RdmaStack.Cli/bin/$CONFIG/net10.0/rdmastack.dll"
-  [ -f "$dll" ] || die "rdmastack.dll not built"
-  dotnet "$dll" "$@"
+  local exe="src/RdmaStack.Cli/bin/$CONFIG/net10.0/rdmastack"
+  [ -x "$exe" ] || die "$exe not built"
+  "$exe" "$@"
 }
 
 cmd_demo() {

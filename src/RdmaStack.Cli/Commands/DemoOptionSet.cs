@@ -1,0 +1,73 @@
+using System.CommandLine;
+using RdmaStack.Cli.Demo;
+using RdmaStack.Queues;
+
+namespace RdmaStack.Cli.Commands;
+
+/// <summary>The options `demo` and its peer processes share, with their defaults and bounds.</summary>
+internal sealed class DemoOptionSet
+{
+    public Option<long> Count { get; } = new("--count") { Description = "Messages to stream", DefaultValueFactory = _ => 1_000_000 };
+
+    public Option<int> Size { get; } = new("--size") { Description = "Bytes per message (also the slot payload)", DefaultValueFactory = _ => 64 };
+
+    public Option<int> Segments { get; } = new("--segments") { Description = "Segments per queue (at least 2)", DefaultValueFactory = _ => 4 };
+
+    public Option<int> Slots { get; } = new("--slots") { Description = "Slots per segment", DefaultValueFactory = _ => 256 };
+
+    public Option<int> Pings { get; } = new("--pings") { Description = "Measured round trips in the ping-pong phase", DefaultValueFactory = _ => 100_000 };
+
+    public Option<int> Warmup { get; } = new("--warmup") { Description = "Round trips before measuring", DefaultValueFactory = _ => 20_000 };
+
+    public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds without progress before a side gives up", DefaultValueFactory = _ => 30 };
+
+    public DemoOptionSet()
+    {
+        Count.Validators.Add(r => { if (r.GetValueOrDefault<long>() < 1) { r.AddError("--count must be at least 1."); } });
+        Size.Validators.Add(r =>
+        {
+            int v = r.GetValueOrDefault<int>();
+            if (v is < 0 or > SegmentedQueueGeometry.MaxSlotPayload)
+            {
+                r.AddError($"--size must be 0 to {SegmentedQueueGeometry.MaxSlotPayload} bytes.");
+            }
+        });
+        Segments.Validators.Add(r => { if (r.GetValueOrDefault<int>() < SegmentedQueueGeometry.MinSegments) { r.AddError($"--segments must be at least {SegmentedQueueGeometry.MinSegments}."); } });
+        Slots.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--slots must be at least 1."); } });
+        Pings.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--pings must not be negative."); } });
+        Warmup.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--warmup must not be negative."); } });
+        Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Count);
+        command.Options.Add(Size);
+        command.Options.Add(Segments);
+        command.Options.Add(Slots);
+        command.Options.Add(Pings);
+        command.Options.Add(Warmup);
+        command.Options.Add(Timeout);
+    }
+
+    public DemoOptions Bind(ParseResult result) => new(
+        result.GetValue(Count),
+        result.GetValue(Size),
+        result.GetValue(Segments),
+        result.GetValue(Slots),
+        result.GetValue(Pings),
+        result.GetValue(Warmup),
+        TimeSpan.FromSeconds(result.GetValue(Timeout)));
+
+    /// <summary>The same options as command-line arguments, for the peer processes.</summary>
+    public static IEnumerable<string> ToArguments(DemoOptions o) =>
+    [
+        "--count", o.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--size", o.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--segments", o.Segments.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--slots", o.Slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--pings", o.Pings.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--warmup", o.Warmup.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "--timeout", o.StallTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    ];
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Text.Json;
+using RdmaStack.Cli.Demo;
+
+namespace RdmaStack.Cli.Commands;
+
+/// <summary>`rdmastack demo-peer`: one of the two processes `demo` starts (hidden; not for direct use).</summary>
+internal static class DemoPeerCommand
+{
+    public const string ResultPrefix = "RESULT ";
+
+    public static Command Create()
+    {
+        var set = new DemoOptionSet();
+        var role = new Option<string>("--role") { Description = "sender or receiver", Required = true };
+        role.AcceptOnlyFromAmong("sender", "receiver");
+        var name = new Option<string>("--name") { Description = "Queue name prefix", Required = true };
+        var command = new Command("demo-peer", "One process of the demo (started by `rdmastack demo`)") { Hidden = true };
+        command.Options.Add(role);
+        command.Options.Add(name);
+        set.AddTo(command);
+        command.SetAction(result => CommandRunner.Run(() =>
+        {
+            DemoOptions options = set.Bind(result);
+            string queue = result.GetValue(name)!;
+            string json;
+            bool ok;
+            if (result.GetValue(role) == "sender")
+            {
+                SenderResult r = DemoSender.Run(queue, options, Console.Out);
+                json = JsonSerializer.Serialize(r, DemoJsonContext.Default.SenderResult);
+                ok = r.Error is null;
+            }
+            else
+            {
+                ReceiverResult r = DemoReceiver.Run(queue, options, Console.Out);
+                json = JsonSerializer.Serialize(r, DemoJsonContext.Default.ReceiverResult);
+                ok = r.Error is null;
+            }
+
+            Console.Out.WriteLine(ResultPrefix + json);
+            Console.Out.Flush();
+            return ok ? 0 : 1;
+        }));
+        return command;
+    }
+}

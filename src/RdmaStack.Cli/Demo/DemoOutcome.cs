@@ -1,0 +1,16 @@
+namespace RdmaStack.Cli.Demo;
+
+/// <summary>The result of one demo run: what each process reported and how it exited.</summary>
+internal sealed record DemoOutcome(ReceiverResult? Receiver, SenderResult? Sender, int ReceiverExitCode, int SenderExitCode, string? Error)
+{
+    public long Lost => (Receiver?.Lost ?? 0) + (Sender?.PongsLost ?? 0);
+
+    public long Duplicated => Receiver?.Duplicated ?? 0;
+
+    public long Corrupted => (Receiver?.Corrupted ?? 0) + (Receiver?.PingsCorrupted ?? 0) + (Sender?.PongsCorrupted ?? 0);
+
+    /// <summary>True only when both processes finished, reported, and nothing was lost, duplicated or corrupted.</summary>
+    public bool Passed =>
+        Error is null && Receiver is { Error: null } && Sender is { Error: null } &&
+        ReceiverExitCode == 0 && SenderExitCode == 0 && Lost == 0 && Duplicated == 0 && Corrupted == 0;
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using RdmaStack.Queues;
+using RdmaStack.Transport.SharedMemory;
+
+namespace RdmaStack.Cli.Demo;
+
+/// <summary>The receiving process: reads the stream and checks it, then echoes every ping.</summary>
+internal static class DemoReceiver
+{
+    public static ReceiverResult Run(string name, DemoOptions options, TextWriter progress)
+    {
+        SegmentedQueueGeometry geometry = options.Geometry;
+        using SegmentedQueueReader input = SharedMemoryProvider.CreateReader(name + ".ab", geometry);
+        using SegmentedQueueWriter echo = SharedMemoryProvider.ConnectWriter(name + ".ba", geometry, options.StallTimeout);
+
+        var checker = new StreamChecker(options.Size);
+        long stallTicks = (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
+        long progressTicks = Stopwatch.Frequency / 5;
+        long first = 0, last = 0;
+        long lastProgress = Stopwatch.GetTimestamp(), lastReport = lastProgress;
+        string? error = null;
+        while (checker.Expected <= options.Count)
+        {
+            int n = input.Poll(ref checker, (int)Math.Min(4096, options.Count - checker.Expected + 1));
+            long now = Stopwatch.GetTimestamp();
+            if (n > 0)
+            {
+                if (first == 0)
+                {
+                    first = now;
+                }
+
+                last = now;
+                lastProgress = now;
+                if (now - lastReport > progressTicks)
+                {
+                    lastReport = now;
+                    progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROGRESS stream {checker.Received}"));
+                    progress.Flush();
+                }
+            }
+            else if (now - lastProgress > stallTicks)
+            {
+                error = $"stream stalled: nothing new for {options.StallTimeout.TotalSeconds:0.#} s after message {checker.Expected - 1}";
+                break;
+            }
+            else
+            {
+                Spin.Pause();
+            }
+        }
+
+        ReaderCounters afterStream = input.Counters;
+        var echoer = new Echoer(echo, options.Size, options.Count);
+        long pings = options.Pings + (long)options.Warmup;
+        lastProgress = Stopwatch.GetTimestamp();
+        while (error is null && echoer.Echoed < pings)
+        {
+            if (input.Poll(ref echoer, 1) > 0)
+            {
+                lastProgress = Stopwatch.GetTimestamp();
+                error = echoer.Error;
+            }
+            else if (Stopwatch.GetTimestamp() - lastProgress > stallTicks)
+            {
+                error = $"ping-pong stalled after {echoer.Echoed} pings";
+            }
+            else
+            {
+                Spin.Pause();
+            }
+        }
+
+        ReaderCounters counters = input.Counters;
+        return new ReceiverResult
+        {
+            Received = checker.Received,
+            Lost = checker.Lost + (options.Count - (checker.Expected - 1)),
+            Duplicated = checker.Duplicated,
+            Corrupted = checker.Corrupted,
+            CorruptSlots = counters.CorruptSlots,
+            SequenceErrors = counters.SequenceErrors,
+            TornReads = afterStream.TornReads,
+            HeadPublications = counters.HeadPublications,
+            StreamSeconds = (double)(last - first) / Stopwatch.Frequency,
+            PingsEchoed = echoer.Echoed,
+            PingsCorrupted = echoer.Corrupted,
+            Error = error,
+        };
+    }
+
+    /// <summary>Checks each ping and writes the same bytes back.</summary>
+    private struct Echoer(SegmentedQueueWriter echo, int size, long streamCount) : IMessageHandler
+    {
+        public long Echoed { get; private set; }
+
+        public long Corrupted { get; private set; }
+
+        public string? Error { get; private set; }
+
+        public void OnMessage(ReadOnlySpan<byte> payload, long sequence)
+        {
+            if (sequence != streamCount + Echoed + 1 || !DemoPayload.Verify(payload, sequence, size))
+            {
+                Corrupted++;
+            }
+
+            long stall = Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency);
+            long status;
+            while ((status = echo.Offer(payload)) < 0)
+            {
+                if (status != QueueStatus.BackPressured || Stopwatch.GetTimestamp() > stall)
+                {
+                    Error = $"echo failed: {QueueStatus.Describe(status)}";
+                    return;
+                }
+
+                Spin.Pause();
+            }
+
+            Echoed++;
+        }
+    }
+}

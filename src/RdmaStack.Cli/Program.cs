@@ -1,0 +1,16 @@
+using System.CommandLine;
+using RdmaStack.Cli.Commands;
+
+namespace RdmaStack.Cli;
+
+/// <summary>The `rdmastack` tool.</summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("rdmastack: kernel-bypass RDMA transport stack (segmented queues, link health, failover)");
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(DemoPeerCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}
