@@ -12,7 +12,8 @@ log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 2; }
 
 # Debian packages the build and the tests need (native build, rdma-core headers and libraries).
-APT_PACKAGES=(gcc make cmake pkg-config libibverbs-dev librdmacm-dev ibverbs-providers)
+# libclang1-14: the C API the interop generator parses verbs.h/rdma_cma.h with (./build.sh generate, drift test).
+APT_PACKAGES=(gcc make cmake pkg-config libibverbs-dev librdmacm-dev ibverbs-providers libclang1-14)
 
 setup_apt() {
   local missing=()
@@ -72,6 +73,15 @@ cmd_test() {
   [ $failed -eq 0 ] && [ $rc -eq 0 ]
 }
 
+# Regenerates interop/RdmaStack.Interop/Generated/ and native/layout_probe.c from the installed rdma-core headers
+# (libclang over verbs.h and rdma_cma.h), then rebuilds the probe. Prints what it bound.
+cmd_generate() {
+  cmd_setup
+  log "generating libibverbs/librdmacm bindings"
+  dotnet run -c "$CONFIG" --project interop/RdmaStack.Interop.Generator -- "$@"
+  setup_native
+}
+
 cli() {
   local exe="src/RdmaStack.Cli/bin/$CONFIG/net10.0/rdmastack"
   [ -x "$exe" ] || die "$exe not built"
@@ -103,6 +113,7 @@ usage: ./build.sh <command> [args]
   test [args]    setup + build + every test suite; ends with "N passed, N failed, N skipped"
   demo [args]    setup + build + `rdmastack demo` (two processes, segmented queue over shared memory)
   bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet)
+  generate       setup + regenerate the libibverbs/librdmacm bindings (interop/*/Generated) and the layout probe
 TXT
 }
 
@@ -113,6 +124,7 @@ case "$cmd" in
   test) cmd_test "$@" ;;
   demo) cmd_demo "$@" ;;
   bench) cmd_bench "$@" ;;
+  generate) cmd_generate "$@" ;;
   help|-h|--help) usage ;;
   *) usage; die "unknown command '$cmd'" ;;
 esac
