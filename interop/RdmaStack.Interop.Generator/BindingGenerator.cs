@@ -57,8 +57,8 @@ internal sealed unsafe class BindingGenerator
         _options = options;
         _headers =
         [
-            new HeaderInfo("infiniband/verbs.h", "libibverbs.so.1", "ibverbs"),
-            new HeaderInfo("rdma/rdma_cma.h", "librdmacm.so.1", "rdmacm"),
+            new HeaderInfo("infiniband/verbs.h", "libibverbs.so.1", "ibverbs", "IBV_", ["infiniband/verbs_api.h"]),
+            new HeaderInfo("rdma/rdma_cma.h", "librdmacm.so.1", "rdmacm", "RDMA_", []),
         ];
     }
 
@@ -174,6 +174,20 @@ internal sealed unsafe class BindingGenerator
         return null;
     }
 
+    /// <summary>The bound header whose constants class also carries the IBV_* macros of a helper header it includes.</summary>
+    private HeaderInfo? ConstantHeaderOf(CXCursor cursor)
+    {
+        string file = FileOf(cursor);
+        foreach (var header in _headers)
+        {
+            if (header.ConstantHeaders.Any(h => file == Path.Combine(_options.IncludeDir, h)))
+            {
+                return header;
+            }
+        }
+        return null;
+    }
+
     // ---------------------------------------------------------------- collection
 
     private void Collect()
@@ -228,9 +242,25 @@ internal sealed unsafe class BindingGenerator
                 }
                 continue;
             }
+            if (kind == CXCursor_EnumDecl && clang_isCursorDefinition(cursor) != 0)
+            {
+                // Every enum constant may appear in a macro the bindings carry (IBV_ACCESS_OPTIONAL_RANGE is
+                // #defined in verbs_api.h as IB_UVERBS_ACCESS_OPTIONAL_RANGE from ib_user_ioctl_verbs.h).
+                foreach (var constant in Children(cursor))
+                {
+                    if (clang_getCursorKind(constant) == CXCursor_EnumConstantDecl)
+                    {
+                        _knownConstants[Spelling(constant)] = clang_getEnumConstantDeclValue(constant);
+                    }
+                }
+            }
             var header = HeaderOf(cursor);
             if (header == null)
             {
+                if (kind == CXCursor_MacroDefinition && ConstantHeaderOf(cursor) is { } owner && Spelling(cursor).StartsWith(owner.ConstantPrefix, StringComparison.Ordinal))
+                {
+                    macros.Add((owner, cursor));
+                }
                 continue;
             }
             switch (kind)
@@ -676,11 +706,11 @@ internal sealed unsafe class BindingGenerator
             case CXType_Double: return "double";
             case CXType_Pointer:
             {
-                var pointee = clang_getPointeeType(canonical);
+                var pointee = clang_getPointeeType(type.Kind == CXType_Pointer ? type : canonical);
                 var pointeeCanonical = clang_getCanonicalType(pointee);
                 if (pointeeCanonical.Kind == CXType_FunctionProto)
                 {
-                    return FunctionPointer(pointeeCanonical);
+                    return FunctionPointer(pointee.Kind == CXType_FunctionProto ? pointee : pointeeCanonical);
                 }
                 if (pointeeCanonical.Kind == CXType_FunctionNoProto)
                 {
@@ -810,8 +840,10 @@ internal sealed unsafe class BindingGenerator
 
     // ---------------------------------------------------------------- model
 
-    private sealed class HeaderInfo(string relativePath, string library, string className)
+    private sealed class HeaderInfo(string relativePath, string library, string className, string constantPrefix, string[] constantHeaders)
     {
+        public string ConstantPrefix { get; } = constantPrefix;
+        public string[] ConstantHeaders { get; } = constantHeaders;
         public string RelativePath { get; } = relativePath;
         public string Library { get; } = library;
         public string ClassName { get; } = className;

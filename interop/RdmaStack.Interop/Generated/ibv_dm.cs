@@ -16,11 +16,11 @@ public unsafe partial struct ibv_dm
 
     /// <summary><c>int (*)(struct ibv_dm *, uint64_t, const void *, size_t) memcpy_to_dm</c> at offset 8.</summary>
     [FieldOffset(8)]
-    public delegate* unmanaged[Cdecl]<ibv_dm*, ulong, void*, ulong, int> memcpy_to_dm;
+    public delegate* unmanaged[Cdecl]<ibv_dm*, ulong, void*, nuint, int> memcpy_to_dm;
 
     /// <summary><c>int (*)(void *, struct ibv_dm *, uint64_t, size_t) memcpy_from_dm</c> at offset 16.</summary>
     [FieldOffset(16)]
-    public delegate* unmanaged[Cdecl]<void*, ibv_dm*, ulong, ulong, int> memcpy_from_dm;
+    public delegate* unmanaged[Cdecl]<void*, ibv_dm*, ulong, nuint, int> memcpy_from_dm;
 
     /// <summary><c>uint32_t comp_mask</c> at offset 24.</summary>
     [FieldOffset(24)]

@@ -24,7 +24,7 @@ public unsafe partial struct ibv_parent_domain_init_attr
 
     /// <summary><c>void *(*)(struct ibv_pd *, void *, size_t, size_t, uint64_t) alloc</c> at offset 24.</summary>
     [FieldOffset(24)]
-    public delegate* unmanaged[Cdecl]<ibv_pd*, void*, ulong, ulong, ulong, void*> alloc;
+    public delegate* unmanaged[Cdecl]<ibv_pd*, void*, nuint, nuint, ulong, void*> alloc;
 
     /// <summary><c>void (*)(struct ibv_pd *, void *, void *, uint64_t) free</c> at offset 32.</summary>
     [FieldOffset(32)]

@@ -80,11 +80,11 @@ public unsafe partial struct ibv_qp_ex
 
     /// <summary><c>void (*)(struct ibv_qp_ex *, void *, size_t) wr_set_inline_data</c> at offset 288.</summary>
     [FieldOffset(288)]
-    public delegate* unmanaged[Cdecl]<ibv_qp_ex*, void*, ulong, void> wr_set_inline_data;
+    public delegate* unmanaged[Cdecl]<ibv_qp_ex*, void*, nuint, void> wr_set_inline_data;
 
     /// <summary><c>void (*)(struct ibv_qp_ex *, size_t, const struct ibv_data_buf *) wr_set_inline_data_list</c> at offset 296.</summary>
     [FieldOffset(296)]
-    public delegate* unmanaged[Cdecl]<ibv_qp_ex*, ulong, ibv_data_buf*, void> wr_set_inline_data_list;
+    public delegate* unmanaged[Cdecl]<ibv_qp_ex*, nuint, ibv_data_buf*, void> wr_set_inline_data_list;
 
     /// <summary><c>void (*)(struct ibv_qp_ex *, uint32_t, uint64_t, uint32_t) wr_set_sge</c> at offset 304.</summary>
     [FieldOffset(304)]
@@ -92,7 +92,7 @@ public unsafe partial struct ibv_qp_ex
 
     /// <summary><c>void (*)(struct ibv_qp_ex *, size_t, const struct ibv_sge *) wr_set_sge_list</c> at offset 312.</summary>
     [FieldOffset(312)]
-    public delegate* unmanaged[Cdecl]<ibv_qp_ex*, ulong, ibv_sge*, void> wr_set_sge_list;
+    public delegate* unmanaged[Cdecl]<ibv_qp_ex*, nuint, ibv_sge*, void> wr_set_sge_list;
 
     /// <summary><c>void (*)(struct ibv_qp_ex *) wr_start</c> at offset 320.</summary>
     [FieldOffset(320)]

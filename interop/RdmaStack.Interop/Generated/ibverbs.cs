@@ -37,6 +37,57 @@ public static unsafe partial class ibverbs
     /// <summary><c>constant of an anonymous enum</c></summary>
     public const uint IBV_SYSFS_PATH_MAX = 256;
 
+    /// <summary><c>#define IBV_FLOW_ACTION_ESP_KEYMAT_AES_GCM IB_UVERBS_FLOW_ACTION_ESP_KEYMAT_AES_GCM</c></summary>
+    public const int IBV_FLOW_ACTION_ESP_KEYMAT_AES_GCM = 0;
+
+    /// <summary><c>#define IBV_FLOW_ACTION_IV_ALGO_SEQ IB_UVERBS_FLOW_ACTION_IV_ALGO_SEQ</c></summary>
+    public const int IBV_FLOW_ACTION_IV_ALGO_SEQ = 0;
+
+    /// <summary><c>#define IBV_FLOW_ACTION_ESP_REPLAY_NONE IB_UVERBS_FLOW_ACTION_ESP_REPLAY_NONE</c></summary>
+    public const int IBV_FLOW_ACTION_ESP_REPLAY_NONE = 0;
+
+    /// <summary><c>#define IBV_FLOW_ACTION_ESP_REPLAY_BMP IB_UVERBS_FLOW_ACTION_ESP_REPLAY_BMP</c></summary>
+    public const int IBV_FLOW_ACTION_ESP_REPLAY_BMP = 1;
+
+    /// <summary><c>#define IBV_FLOW_ACTION_ESP_FLAGS_INLINE_CRYPTO IB_UVERBS_FLOW_ACTION_ESP_FLAGS_INLINE_CRYPTO</c></summary>
+    public const int IBV_FLOW_ACTION_ESP_FLAGS_INLINE_CRYPTO = 0;
+
+    /// <summary><c>#define IBV_FLOW_ACTION_ESP_FLAGS_FULL_OFFLOAD IB_UVERBS_FLOW_ACTION_ESP_FLAGS_FULL_OFFLOAD</c></summary>
+    public const int IBV_FLOW_ACTION_ESP_FLAGS_FULL_OFFLOAD = 1;
+
+    /// <summary><c>#define IBV_FLOW_ACTION_ESP_FLAGS_TUNNEL IB_UVERBS_FLOW_ACTION_ESP_FLAGS_TUNNEL</c></summary>
+    public const int IBV_FLOW_ACTION_ESP_FLAGS_TUNNEL = 0;
+
+    /// <summary><c>#define IBV_FLOW_ACTION_ESP_FLAGS_TRANSPORT IB_UVERBS_FLOW_ACTION_ESP_FLAGS_TRANSPORT</c></summary>
+    public const int IBV_FLOW_ACTION_ESP_FLAGS_TRANSPORT = 2;
+
+    /// <summary><c>#define IBV_FLOW_ACTION_ESP_FLAGS_DECRYPT IB_UVERBS_FLOW_ACTION_ESP_FLAGS_DECRYPT</c></summary>
+    public const int IBV_FLOW_ACTION_ESP_FLAGS_DECRYPT = 0;
+
+    /// <summary><c>#define IBV_FLOW_ACTION_ESP_FLAGS_ENCRYPT IB_UVERBS_FLOW_ACTION_ESP_FLAGS_ENCRYPT</c></summary>
+    public const int IBV_FLOW_ACTION_ESP_FLAGS_ENCRYPT = 4;
+
+    /// <summary><c>#define IBV_FLOW_ACTION_ESP_FLAGS_ESN_NEW_WINDOW IB_UVERBS_FLOW_ACTION_ESP_FLAGS_ESN_NEW_WINDOW</c></summary>
+    public const int IBV_FLOW_ACTION_ESP_FLAGS_ESN_NEW_WINDOW = 8;
+
+    /// <summary><c>#define IBV_ADVISE_MR_ADVICE_PREFETCH IB_UVERBS_ADVISE_MR_ADVICE_PREFETCH</c></summary>
+    public const int IBV_ADVISE_MR_ADVICE_PREFETCH = 0;
+
+    /// <summary><c>#define IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE IB_UVERBS_ADVISE_MR_ADVICE_PREFETCH_WRITE</c></summary>
+    public const int IBV_ADVISE_MR_ADVICE_PREFETCH_WRITE = 1;
+
+    /// <summary><c>#define IBV_ADVISE_MR_ADVICE_PREFETCH_NO_FAULT IB_UVERBS_ADVISE_MR_ADVICE_PREFETCH_NO_FAULT</c></summary>
+    public const int IBV_ADVISE_MR_ADVICE_PREFETCH_NO_FAULT = 2;
+
+    /// <summary><c>#define IBV_ADVISE_MR_FLAG_FLUSH IB_UVERBS_ADVISE_MR_FLAG_FLUSH</c></summary>
+    public const int IBV_ADVISE_MR_FLAG_FLUSH = 1;
+
+    /// <summary><c>#define IBV_QPF_GRH_REQUIRED IB_UVERBS_QPF_GRH_REQUIRED</c></summary>
+    public const int IBV_QPF_GRH_REQUIRED = 1;
+
+    /// <summary><c>#define IBV_ACCESS_OPTIONAL_RANGE IB_UVERBS_ACCESS_OPTIONAL_RANGE</c></summary>
+    public const int IBV_ACCESS_OPTIONAL_RANGE = 1072693248;
+
     /// <summary><c>#define IBV_DEVICE_RAW_SCATTER_FCS ( 1ULL &lt;&lt; 34 )</c></summary>
     public const ulong IBV_DEVICE_RAW_SCATTER_FCS = 17179869184;
 

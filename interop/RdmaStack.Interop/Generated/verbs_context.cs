@@ -12,7 +12,7 @@ public unsafe partial struct verbs_context
 {
     /// <summary><c>int (*)(struct ibv_context *, uint8_t, struct ibv_port_attr *, size_t) query_port</c> at offset 0.</summary>
     [FieldOffset(0)]
-    public delegate* unmanaged[Cdecl]<ibv_context*, byte, ibv_port_attr*, ulong, int> query_port;
+    public delegate* unmanaged[Cdecl]<ibv_context*, byte, ibv_port_attr*, nuint, int> query_port;
 
     /// <summary><c>int (*)(struct ibv_pd *, enum ib_uverbs_advise_mr_advice, uint32_t, struct ibv_sge *, uint32_t) advise_mr</c> at offset 8.</summary>
     [FieldOffset(8)]
@@ -40,7 +40,7 @@ public unsafe partial struct verbs_context
 
     /// <summary><c>struct ibv_mr *(*)(struct ibv_pd *, struct ibv_dm *, uint64_t, size_t, unsigned int) reg_dm_mr</c> at offset 56.</summary>
     [FieldOffset(56)]
-    public delegate* unmanaged[Cdecl]<ibv_pd*, ibv_dm*, ulong, ulong, uint, ibv_mr*> reg_dm_mr;
+    public delegate* unmanaged[Cdecl]<ibv_pd*, ibv_dm*, ulong, nuint, uint, ibv_mr*> reg_dm_mr;
 
     /// <summary><c>struct ibv_dm *(*)(struct ibv_context *, struct ibv_alloc_dm_attr *) alloc_dm</c> at offset 64.</summary>
     [FieldOffset(64)]
@@ -120,7 +120,7 @@ public unsafe partial struct verbs_context
 
     /// <summary><c>int (*)(struct ibv_context *, const struct ibv_query_device_ex_input *, struct ibv_device_attr_ex *, size_t) query_device_ex</c> at offset 216.</summary>
     [FieldOffset(216)]
-    public delegate* unmanaged[Cdecl]<ibv_context*, ibv_query_device_ex_input*, ibv_device_attr_ex*, ulong, int> query_device_ex;
+    public delegate* unmanaged[Cdecl]<ibv_context*, ibv_query_device_ex_input*, ibv_device_attr_ex*, nuint, int> query_device_ex;
 
     /// <summary><c>int (*)(struct ibv_flow *) ibv_destroy_flow</c> at offset 224.</summary>
     [FieldOffset(224)]
