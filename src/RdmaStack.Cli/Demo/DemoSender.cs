@@ -136,7 +136,8 @@ internal static class DemoSender
             return 0;
         }
 
-        int rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length);
+        // The epsilon keeps 99.9 % of 1000 at rank 999: 99.9 / 100 * 1000 is 999.0000000000001 in doubles.
+        int rank = (int)Math.Ceiling((percentile * sorted.Length / 100.0) - 1e-9);
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 

@@ -1,0 +1,75 @@
+using RdmaStack.Cli.Commands;
+using RdmaStack.Cli.Demo;
+
+namespace RdmaStack.Tests.Cli;
+
+/// <summary>The demo's two real processes (the same code `./build.sh demo` runs).</summary>
+public class DemoTests
+{
+    [Fact]
+    public void Two_processes_stream_a_million_messages_in_order_and_intact()
+    {
+        var options = new DemoOptions(1_000_000, 64, 4, 256, Pings: 10_000, Warmup: 1_000, TimeSpan.FromSeconds(30));
+        var console = new StringWriter();
+        DemoOutcome outcome = DemoRunner.Run(options, console);
+        Assert.True(outcome.Passed, console.ToString() + outcome);
+        Assert.Equal(1_000_000, outcome.Receiver!.Received);
+        Assert.Equal(0, outcome.Lost);
+        Assert.Equal(0, outcome.Duplicated);
+        Assert.Equal(0, outcome.Corrupted);
+        Assert.Equal(0, outcome.Receiver.CorruptSlots + outcome.Receiver.SequenceErrors);
+        Assert.Equal(10_000, outcome.Sender!.RoundTrips);
+        Assert.True(outcome.Sender.RttP50Ns > 0);
+    }
+
+    [Theory]
+    [InlineData(2, 1, 64)]
+    [InlineData(7, 3, 1)]
+    [InlineData(2, 2, 0)]
+    public void Edge_geometries_pass_between_processes(int segments, int slots, int size)
+    {
+        var options = new DemoOptions(100_000, size, segments, slots, Pings: 1_000, Warmup: 100, TimeSpan.FromSeconds(30));
+        var console = new StringWriter();
+        int exit = DemoCommand.Run(options, console);
+        Assert.True(exit == 0, console.ToString());
+        Assert.Contains("result     PASS: lost 0, duplicated 0, corrupted 0", console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Payload_check_catches_a_changed_byte()
+    {
+        byte[] payload = new byte[64];
+        DemoPayload.Fill(payload, 42);
+        Assert.True(DemoPayload.Verify(payload, 42, 64));
+        Assert.False(DemoPayload.Verify(payload, 43, 64));
+        payload[40] ^= 1;
+        Assert.False(DemoPayload.Verify(payload, 42, 64));
+    }
+
+    [Fact]
+    public void Checker_counts_gaps_and_repeats()
+    {
+        var checker = new StreamChecker(16);
+        byte[] p = new byte[16];
+        foreach (long s in new long[] { 1, 2, 5, 5, 6 })
+        {
+            DemoPayload.Fill(p, s);
+            checker.OnMessage(p, s);
+        }
+
+        Assert.Equal(2, checker.Lost);
+        Assert.Equal(1, checker.Duplicated);
+        Assert.Equal(0, checker.Corrupted);
+    }
+
+    [Fact]
+    public void Percentile_is_nearest_rank()
+    {
+        long[] sorted = [.. Enumerable.Range(1, 1000).Select(i => (long)i)];
+        Assert.Equal(500, DemoSender.Percentile(sorted, 50));
+        Assert.Equal(990, DemoSender.Percentile(sorted, 99));
+        Assert.Equal(999, DemoSender.Percentile(sorted, 99.9));
+        Assert.Equal(1000, DemoSender.Percentile(sorted, 100));
+        Assert.Equal(1, DemoSender.Percentile(sorted, 0));
+    }
+}

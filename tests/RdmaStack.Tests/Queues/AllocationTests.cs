@@ -1,0 +1,105 @@
+using RdmaStack.Queues;
+
+namespace RdmaStack.Tests.Queues;
+
+/// <summary>The hot path allocates nothing after warm-up (Offer, claim/commit, Poll).</summary>
+public class AllocationTests
+{
+    private const int Operations = 100_000;
+
+    [Fact]
+    public void Offer_and_poll_allocate_nothing()
+    {
+        using var q = new QueueHarness(new SegmentedQueueGeometry(4, 64, 64), signalInterval: 16);
+        byte[] message = new byte[64];
+        var sink = new CountingHandler();
+        Run(q, message, ref sink, 10_000); // warm-up: JIT tiers, statics
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(q, message, ref sink, Operations);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(10_000 + Operations, sink.Count);
+    }
+
+    [Fact]
+    public void Claim_commit_and_poll_allocate_nothing()
+    {
+        using var q = new QueueHarness(new SegmentedQueueGeometry(2, 128, 64), signalInterval: 32);
+        var sink = new CountingHandler();
+        RunClaim(q, ref sink, 10_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RunClaim(q, ref sink, Operations);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(10_000 + Operations, sink.Count);
+    }
+
+    [Fact]
+    public void Polling_with_a_cached_delegate_allocates_nothing()
+    {
+        using var q = new QueueHarness(new SegmentedQueueGeometry(2, 16, 8));
+        long count = 0;
+        MessageHandler handler = (_, _) => count++;
+        byte[] message = new byte[8];
+        for (int round = 0; round < 2; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Operations; i++)
+            {
+                q.Writer.Offer(message);
+                q.Reader.Poll(handler);
+            }
+
+            if (round == 1)
+            {
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+        }
+
+        Assert.Equal(2 * Operations, count);
+    }
+
+    private static void Run(QueueHarness q, byte[] message, ref CountingHandler sink, int operations)
+    {
+        for (int i = 0; i < operations; i++)
+        {
+            while (q.Writer.Offer(message) < 0)
+            {
+                q.Reader.Poll(ref sink);
+            }
+
+            if ((i & 31) == 31)
+            {
+                q.Reader.Poll(ref sink);
+            }
+        }
+
+        q.Reader.Poll(ref sink);
+    }
+
+    private static void RunClaim(QueueHarness q, ref CountingHandler sink, int operations)
+    {
+        for (int i = 0; i < operations; i++)
+        {
+            long status;
+            SlotClaim claim;
+            while ((status = q.Writer.TryClaim(64, out claim)) < 0)
+            {
+                q.Reader.Poll(ref sink);
+            }
+
+            claim.Payload[0] = (byte)i;
+            q.Writer.Commit(claim);
+            q.Reader.Poll(ref sink, 1);
+        }
+
+        q.Reader.Poll(ref sink);
+    }
+
+    private struct CountingHandler : IMessageHandler
+    {
+        public long Count;
+
+        public void OnMessage(ReadOnlySpan<byte> payload, long sequence) => Count++;
+    }
+}
