@@ -11,6 +11,7 @@ internal static class Program
         var root = new RootCommand("rdmastack: kernel-bypass RDMA transport stack (segmented queues, link health, failover)");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(DemoPeerCommand.Create());
+        root.Subcommands.Add(DevicesCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
