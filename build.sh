@@ -100,7 +100,9 @@ cmd_bench() {
   case "$what" in
     micro)
       log "BenchmarkDotNet micro-benchmarks (results in BenchmarkDotNet.Artifacts/)"
-      dotnet run -c "$CONFIG" --no-build --project bench/RdmaStack.Benchmarks -- --filter '*' "$@" ;;
+      # Without arguments every benchmark runs; any argument goes to BenchmarkDotNet as it is (e.g. --filter '*Queue*').
+      [ $# -gt 0 ] || set -- --filter '*'
+      dotnet run -c "$CONFIG" --no-build --project bench/RdmaStack.Benchmarks -- "$@" ;;
     *) die "bench: unknown suite '$what' (try: micro)" ;;
   esac
 }

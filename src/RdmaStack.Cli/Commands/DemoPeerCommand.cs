@@ -27,13 +27,13 @@ internal static class DemoPeerCommand
             bool ok;
             if (result.GetValue(role) == "sender")
             {
-                SenderResult r = DemoSender.Run(queue, options, Console.Out);
+                SenderResult r = DemoSender.Run(new SharedMemoryDemoTransport(), queue, options, Console.Out);
                 json = JsonSerializer.Serialize(r, DemoJsonContext.Default.SenderResult);
                 ok = r.Error is null;
             }
             else
             {
-                ReceiverResult r = DemoReceiver.Run(queue, options, Console.Out);
+                ReceiverResult r = DemoReceiver.Run(new SharedMemoryDemoTransport(), queue, options, Console.Out);
                 json = JsonSerializer.Serialize(r, DemoJsonContext.Default.ReceiverResult);
                 ok = r.Error is null;
             }

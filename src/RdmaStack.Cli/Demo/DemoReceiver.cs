@@ -1,18 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using RdmaStack.Queues;
-using RdmaStack.Transport.SharedMemory;
 
 namespace RdmaStack.Cli.Demo;
 
 /// <summary>The receiving process: reads the stream and checks it, then echoes every ping.</summary>
 internal static class DemoReceiver
 {
-    public static ReceiverResult Run(string name, DemoOptions options, TextWriter progress)
+    public static ReceiverResult Run(IDemoTransport transport, string name, DemoOptions options, TextWriter progress)
     {
-        SegmentedQueueGeometry geometry = options.Geometry;
-        using SegmentedQueueReader input = SharedMemoryProvider.CreateReader(name + ".ab", geometry);
-        using SegmentedQueueWriter echo = SharedMemoryProvider.ConnectWriter(name + ".ba", geometry, options.StallTimeout);
+        (SegmentedQueueWriter echo, SegmentedQueueReader input) = transport.Open("receiver", name, options.Geometry, options.StallTimeout);
+        using SegmentedQueueReader inputScope = input;
+        using SegmentedQueueWriter echoScope = echo;
 
         var checker = new StreamChecker(options.Size);
         long stallTicks = (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);

@@ -1,18 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
 using RdmaStack.Queues;
-using RdmaStack.Transport.SharedMemory;
 
 namespace RdmaStack.Cli.Demo;
 
 /// <summary>The sending process: streams the messages (zero-copy claim/commit), then times round trips.</summary>
 internal static class DemoSender
 {
-    public static SenderResult Run(string name, DemoOptions options, TextWriter progress)
+    public static SenderResult Run(IDemoTransport transport, string name, DemoOptions options, TextWriter progress)
     {
-        SegmentedQueueGeometry geometry = options.Geometry;
-        using SegmentedQueueReader pongs = SharedMemoryProvider.CreateReader(name + ".ba", geometry);
-        using SegmentedQueueWriter output = SharedMemoryProvider.ConnectWriter(name + ".ab", geometry, options.StallTimeout);
+        (SegmentedQueueWriter output, SegmentedQueueReader pongs) = transport.Open("sender", name, options.Geometry, options.StallTimeout);
+        using SegmentedQueueReader pongsScope = pongs;
+        using SegmentedQueueWriter outputScope = output;
 
         long stallTicks = (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
         long backPressured = 0, streak = 0, streakStart = 0;
