@@ -107,6 +107,12 @@ cmd_bench() {
   esac
 }
 
+# The Soft-RoCE lab (hw-lab/softroce/lab.sh): builds here, then runs a suite in a qemu guest with rdma_rxe.
+cmd_lab() {
+  cmd_build
+  "$ROOT/hw-lab/softroce/lab.sh" "$@"
+}
+
 usage() {
   cat <<'TXT'
 usage: ./build.sh <command> [args]
@@ -115,6 +121,7 @@ usage: ./build.sh <command> [args]
   test [args]    setup + build + every test suite; ends with "N passed, N failed, N skipped"
   demo [args]    setup + build + `rdmastack demo` (two processes, segmented queue over shared memory)
   bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet)
+  lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, all; default all)
   generate       setup + regenerate the libibverbs/librdmacm bindings (interop/*/Generated) and the layout probe
 TXT
 }
@@ -127,6 +134,7 @@ case "$cmd" in
   demo) cmd_demo "$@" ;;
   bench) cmd_bench "$@" ;;
   generate) cmd_generate "$@" ;;
+  lab) cmd_lab "$@" ;;
   help|-h|--help) usage ;;
   *) usage; die "unknown command '$cmd'" ;;
 esac
