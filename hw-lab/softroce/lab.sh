@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# lab.sh — the Soft-RoCE lab: real libibverbs (rdma_rxe) inside a qemu TCG guest running Debian's 6.1 kernel.
+#
+#   hw-lab/softroce/lab.sh [suite]      (./build.sh lab [suite] builds first, then calls this)
+#
+# The guest shares the host's root read-only over virtio-9p (a tmpfs overlay on top), so it runs the binaries
+# the host built, from the same paths. Inside it: two NIC pairs in the initial network namespace,
+#   rxe0 (vethA 10.77.0.1) <-> rxe1 (vethB 10.77.0.2)   and   rxe2 (vethC 10.77.1.1) <-> rxe3 (vethD 10.77.1.2),
+# with policy routing so traffic between the two ends of a pair crosses the veth wire (rxe drops it on lo).
+# Then the suite runs (guest/suite-<name>.sh); its output lands in artifacts/lab/results/ and the script exits
+# with the suite's status. Network: only the guest's own veth links and loopback; the guest has no NIC.
+#
+# Environment: RDMASTACK_LAB_CACHE (kernel cache; default /var/cache/rdmastack-lab when writable, else
+# ${XDG_CACHE_HOME:-~/.cache}/rdmastack-lab), RDMASTACK_LAB_TIMEOUT (seconds, default 1500), RDMASTACK_LAB_SMP (2).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+SUITES=(devices all)
+SUITE=${1:-all}
+printf '%s\n' "${SUITES[@]}" | grep -qx -- "$SUITE" || { echo "lab: unknown suite '$SUITE' (suites: ${SUITES[*]})" >&2; exit 2; }
+
+log() { printf '\033[1m==> lab: %s\033[0m\n' "$*" >&2; }
+die() { printf 'lab: %s\n' "$*" >&2; exit 2; }
+
+# What the lab needs on the host, installed only when the lab runs (./build.sh setup does not install these).
+LAB_PACKAGES=(qemu-system-x86 busybox-static cpio kmod bc rdma-core ibverbs-providers ibverbs-utils perftest iproute2)
+install_packages() {
+  local missing=()
+  for p in "${LAB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq </dev/null
+  $sudo apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=900 "${missing[@]}" </dev/null >/dev/null
+}
+
+cache_dir() {
+  if [ -n "${RDMASTACK_LAB_CACHE:-}" ]; then echo "$RDMASTACK_LAB_CACHE"; return; fi
+  if mkdir -p /var/cache/rdmastack-lab 2>/dev/null && [ -w /var/cache/rdmastack-lab ]; then
+    echo /var/cache/rdmastack-lab
+  else
+    echo "${XDG_CACHE_HOME:-$HOME/.cache}/rdmastack-lab"
+  fi
+}
+
+# Debian's 6.1 kernel, downloaded and extracted only (never installed on the host), with a modules.dep.
+fetch_kernel() {
+  local cache=$1
+  if [ -f "$cache/kroot/.complete" ]; then return 0; fi
+  log "downloading the Debian kernel package into $cache"
+  rm -rf "$cache/kroot" "$cache"/linux-image-*.deb
+  local pkg
+  pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-6/{print $2; exit}')
+  [ -n "$pkg" ] || die "apt-cache found no linux-image-6.* behind linux-image-amd64 (run apt-get update?)"
+  (cd "$cache" && apt-get download -qq "$pkg")
+  dpkg -x "$cache/${pkg}"_*.deb "$cache/kroot"
+  depmod -b "$cache/kroot" "$(ls "$cache/kroot/lib/modules")"
+  touch "$cache/kroot/.complete"
+}
+
+# busybox + the modules, in the order modprobe --show-depends gives (crc32_generic before rdma_rxe).
+build_initramfs() {
+  local cache=$1 kver=$2 out=$3 ird
+  ird=$(mktemp -d)
+  mkdir -p "$ird"/{bin,dev,proc,sys,mods,lower,upper,newroot}
+  cp /bin/busybox "$ird/bin/"
+  for m in virtio_pci 9pnet_virtio 9p overlay crc32_generic rdma_rxe rdma_ucm ib_umad veth; do
+    modprobe -d "$cache/kroot" -S "$kver" --show-depends "$m"
+  done | awk '$1=="insmod" && !s[$2]++ {print $2}' | while read -r f; do
+    cp "$f" "$ird/mods/"; basename "$f" >> "$ird/mods/order"
+  done
+  cp "$HERE/init.sh" "$ird/init"; chmod +x "$ird/init"
+  (cd "$ird" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
+  rm -rf "$ird"
+}
+
+install_packages
+CACHE=$(cache_dir); mkdir -p "$CACHE"
+fetch_kernel "$CACHE"
+KVER=$(ls "$CACHE/kroot/lib/modules")
+WORK="$ROOT/artifacts/lab"; RESULTS="$WORK/results"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+build_initramfs "$CACHE" "$KVER" "$WORK/initramfs.cpio.gz"
+
+log "booting the guest (TCG, kernel $KVER), suite '$SUITE'"
+start=$(date +%s)
+# KVM is not usable here (the host's /dev/kvm hangs the stock kernel): TCG with multi-threading.
+# The suite, the repository and the module tree reach the guest's init through the kernel command line.
+set +e
+timeout "${RDMASTACK_LAB_TIMEOUT:-1500}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -machine q35 \
+  -smp "${RDMASTACK_LAB_SMP:-2}" -m 4G -nographic -no-reboot -nic none \
+  -kernel "$CACHE/kroot/boot/vmlinuz-$KVER" -initrd "$WORK/initramfs.cpio.gz" \
+  -append "console=ttyS0 panic=-1 quiet loglevel=4 rdmastack_suite=$SUITE rdmastack_repo=$ROOT rdmastack_modules=$CACHE/kroot/lib/modules" \
+  -fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap -device virtio-9p-pci,fsdev=r,mount_tag=hostroot \
+  -fsdev local,id=w,path="$WORK",security_model=none,multidevs=remap -device virtio-9p-pci,fsdev=w,mount_tag=work \
+  </dev/null 2>&1 | tr -d '\r' | tee "$WORK/serial.log"
+qemu_rc=${PIPESTATUS[0]}
+set -e
+elapsed=$(( $(date +%s) - start ))
+echo "$elapsed" > "$RESULTS/wall-seconds"
+if [ ! -f "$RESULTS/rc" ]; then
+  log "the guest did not finish the suite (qemu exit $qemu_rc after ${elapsed}s; see $WORK/serial.log)"
+  exit 1
+fi
+rc=$(cat "$RESULTS/rc")
+log "suite '$SUITE' exited $rc in ${elapsed}s (boot included); results in ${RESULTS#$ROOT/}/"
+exit "$rc"
