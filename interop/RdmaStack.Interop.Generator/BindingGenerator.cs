@@ -62,7 +62,13 @@ internal sealed unsafe class BindingGenerator
         ];
     }
 
-    /// <summary>Parses the headers and writes every output file; returns the summary lines it printed.</summary>
+    /// <summary>What each header declared, counted during the last <see cref="Run"/>.</summary>
+    public IReadOnlyList<HeaderCounts> Counts => _headers
+        .Select(h => new HeaderCounts(h.RelativePath, h.Structs, h.Unions, h.Enums, h.BoundFunctions, h.InlineFunctions,
+            h.FunctionMacros.Count, h.Constants.Count))
+        .ToList();
+
+    /// <summary>Parses the headers and writes every output file; returns the summary lines to print.</summary>
     public IReadOnlyList<string> Run()
     {
         void* index = clang_createIndex(0, 0);
@@ -200,7 +206,15 @@ internal sealed unsafe class BindingGenerator
         {
             if (Spelling(decl).Length > 0 || _typedefNames.ContainsKey(Usr(decl)))
             {
-                HeaderOf(decl)!.Structs++;
+                var owner = HeaderOf(decl)!;
+                if (clang_getCursorKind(decl) == CXCursor_UnionDecl)
+                {
+                    owner.Unions++;
+                }
+                else
+                {
+                    owner.Structs++;
+                }
                 RecordFor(decl);
             }
         }
@@ -822,7 +836,7 @@ internal sealed unsafe class BindingGenerator
         {
             int enumsBound = _enumOrder.Count(e => e.Header == h);
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{h.RelativePath}: {h.Structs} structs/unions, {h.Enums} enums ({enumsBound} as C# enums, the anonymous ones as constants), " +
+                $"{h.RelativePath}: {h.Structs} structs, {h.Unions} union{(h.Unions == 1 ? "" : "s")}, {h.Enums} enums ({enumsBound} as C# enums, the anonymous ones as constants), " +
                 $"{h.BoundFunctions} exported functions bound ({h.ShadowedFunctions.Count} as <name>_export behind a macro: {string.Join(", ", h.ShadowedFunctions)}), " +
                 $"{h.VariadicSkipped.Count} variadic skipped, {h.InlineFunctions} static inline functions (not exported; hand-written where needed), " +
                 $"{h.FunctionMacros.Count} function-like macros, {h.Constants.Count} constants ({h.SkippedMacros} object-like macros not integer constants)"));
@@ -848,6 +862,7 @@ internal sealed unsafe class BindingGenerator
         public string Library { get; } = library;
         public string ClassName { get; } = className;
         public int Structs { get; set; }
+        public int Unions { get; set; }
         public int Enums { get; set; }
         public int InlineFunctions { get; set; }
         public int BoundFunctions { get; set; }

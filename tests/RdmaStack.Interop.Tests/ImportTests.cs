@@ -63,6 +63,28 @@ public sealed partial class ImportTests
         Assert.NotEqual(compat, byName);
     }
 
+    [Fact]
+    public unsafe void Rdmacm_imports_report_errno()
+    {
+        var (verbsErrno, devices) = NativeDeviceList.Probe();
+        rdma_event_channel* channel = rdmacm.rdma_create_event_channel();
+        if (channel != null)
+        {
+            rdmacm.rdma_destroy_event_channel(channel);
+            Assert.NotEqual(38, verbsErrno); // a kernel without RDMA has no rdma_cm device either
+            return;
+        }
+        int errno = Marshal.GetLastPInvokeError();
+        if (verbsErrno == 38 && devices == 0)
+        {
+            Assert.Equal(19, errno); // ENODEV: no /dev/infiniband/rdma_cm
+        }
+        else
+        {
+            Assert.NotEqual(0, errno);
+        }
+    }
+
     [LibraryImport("libc.so.6", StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint dlvsym(nint handle, string symbol, string version);
 }

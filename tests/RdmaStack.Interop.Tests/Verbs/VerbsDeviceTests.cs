@@ -1,4 +1,3 @@
-using RdmaStack.Interop.Tests.Cli;
 using RdmaStack.Verbs;
 
 namespace RdmaStack.Interop.Tests.Verbs;
