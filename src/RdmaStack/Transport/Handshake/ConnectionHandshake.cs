@@ -1,0 +1,516 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using RdmaStack.Queues;
+
+namespace RdmaStack.Transport.Handshake;
+
+/// <summary>
+/// Out-of-band connection set-up over a byte stream (TCP): both sides prove they hold the shared secret, and
+/// only then register memory and exchange their queue pairs and regions, authenticated with HMAC-SHA256 over
+/// the fields and both sides' fresh nonces. A stranger never learns a remote key and makes us register nothing.
+/// </summary>
+/// <remarks>
+/// <para>The protocol is symmetric; each side sends, then reads, each of three messages:</para>
+/// <code>
+///  hello  : magic "RDMASTK\x01" (8) | type 1 (1) | nonce (32)                                     41 B
+///  proof  : magic (8) | type 2 (1) | echo of the peer's nonce (32) | MAC (32)                      73 B
+///           MAC = HMAC-SHA256(secret, "rdmastack/proof/v1" | sender nonce | receiver nonce)
+///  offer  : magic (8) | type 3 (1) | body length (2, LE) | body | MAC (32)
+///           body = echo of the peer's nonce (32) | segments, slots, payload (3 x int32 LE) | GID (16)
+///                | queue count (1) | per queue: role (1) qpn (4) psn (4) address (8) rkey (4) length (8)
+///           MAC = HMAC-SHA256(secret, "rdmastack/offer/v1" | sender nonce | receiver nonce | magic..body)
+/// </code>
+/// <para>The nonces are 32 random bytes per handshake, so a message recorded from another handshake (or
+/// reflected back at its sender) fails the MAC; the echo field lets the refusal say so. Every refusal is a
+/// <see cref="TransportException"/> whose message starts "handshake refused:" and names the cause: a wrong
+/// secret, a replay, a truncated or malformed message, a geometry that differs, or a region too small.</para>
+/// <para>Set-up path only (allocates, blocks); not thread-safe.</para>
+/// </remarks>
+public sealed class ConnectionHandshake : IDisposable
+{
+    /// <summary>Bytes of each side's nonce.</summary>
+    public const int NonceLength = 32;
+
+    /// <summary>Bytes of a GID.</summary>
+    public const int GidLength = 16;
+
+    /// <summary>The most queues one offer carries.</summary>
+    public const int MaxQueues = 16;
+
+    /// <summary>The shortest secret accepted, in bytes.</summary>
+    public const int MinSecretLength = 16;
+
+    internal const int HelloLength = MagicLength + 1 + NonceLength;
+    internal const int ProofLength = MagicLength + 1 + NonceLength + MacLength;
+    internal const int OfferHeaderLength = MagicLength + 1 + 2;
+    internal const int OfferFixedBodyLength = NonceLength + 12 + GidLength + 1;
+    internal const int QueueEntryLength = 1 + 4 + 4 + 8 + 4 + 8;
+    internal const byte HelloType = 1;
+    internal const byte ProofType = 2;
+    internal const byte OfferType = 3;
+    private const int MagicLength = 8;
+    private const int MacLength = 32;
+
+    private static readonly byte[] s_magic = "RDMASTK\u0001"u8.ToArray();
+    private static readonly byte[] s_proofLabel = "rdmastack/proof/v1"u8.ToArray();
+    private static readonly byte[] s_offerLabel = "rdmastack/offer/v1"u8.ToArray();
+
+    private readonly Stream _stream;
+    private readonly byte[] _secret;
+    private readonly bool _leaveOpen;
+    private readonly byte[] _localNonce = RandomNumberGenerator.GetBytes(NonceLength);
+    private readonly byte[] _peerNonce = new byte[NonceLength];
+    private bool _authenticated;
+    private bool _disposed;
+
+    /// <summary>Starts a handshake over a connected stream.</summary>
+    /// <param name="stream">The connection to the peer (reads and writes).</param>
+    /// <param name="secret">The shared secret, at least <see cref="MinSecretLength"/> bytes.</param>
+    /// <param name="timeout">How long each read from the peer may take.</param>
+    /// <param name="leaveOpen">Leave <paramref name="stream"/> open on <see cref="Dispose"/>.</param>
+    /// <exception cref="ArgumentException">The secret is shorter than <see cref="MinSecretLength"/> bytes.</exception>
+    public ConnectionHandshake(Stream stream, ReadOnlySpan<byte> secret, TimeSpan timeout, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (secret.Length < MinSecretLength)
+        {
+            throw new ArgumentException($"The handshake secret must be at least {MinSecretLength} bytes, got {secret.Length}.", nameof(secret));
+        }
+
+        _stream = stream;
+        _secret = secret.ToArray();
+        _leaveOpen = leaveOpen;
+        if (stream.CanTimeout)
+        {
+            stream.ReadTimeout = stream.WriteTimeout = ToMilliseconds(timeout);
+        }
+
+        Timeout = timeout;
+    }
+
+    /// <summary>How long each read from the peer may take.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>True once the peer has proved it holds the secret.</summary>
+    public bool IsAuthenticated => _authenticated;
+
+    /// <summary>Dials <paramref name="endpoint"/> (retrying while nothing listens there yet) and starts a handshake.</summary>
+    /// <param name="endpoint">The listening side.</param>
+    /// <param name="secret">The shared secret.</param>
+    /// <param name="timeout">How long to keep dialling, and then each read's limit.</param>
+    /// <returns>The handshake, not yet authenticated.</returns>
+    /// <exception cref="TransportException">No connection within <paramref name="timeout"/>; the message names the endpoint and the last error.</exception>
+    public static ConnectionHandshake Connect(IPEndPoint endpoint, ReadOnlySpan<byte> secret, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        long deadline = Environment.TickCount64 + ToMilliseconds(timeout);
+        SocketException? last = null;
+        while (true)
+        {
+            var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64)));
+                socket.ConnectAsync(endpoint, cts.Token).AsTask().GetAwaiter().GetResult();
+                return new ConnectionHandshake(new NetworkStream(socket, ownsSocket: true), secret, timeout);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.TimedOut)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch (OperationCanceledException)
+            {
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            if (Environment.TickCount64 >= deadline)
+            {
+                throw new TransportException(
+                    $"handshake: could not connect to {endpoint} within {timeout.TotalSeconds:0.#} s ({last?.Message ?? "timed out"}).");
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>Accepts one connection on <paramref name="listener"/> and starts a handshake on it.</summary>
+    /// <param name="listener">A started listener.</param>
+    /// <param name="secret">The shared secret.</param>
+    /// <param name="timeout">How long to wait for the peer to connect, and then each read's limit.</param>
+    /// <returns>The handshake, not yet authenticated.</returns>
+    /// <exception cref="TransportException">No peer connected within <paramref name="timeout"/>.</exception>
+    public static ConnectionHandshake Accept(TcpListener listener, ReadOnlySpan<byte> secret, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        Socket socket;
+        try
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            socket = listener.AcceptSocketAsync(cts.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TransportException($"handshake: no peer connected to {listener.LocalEndpoint} within {timeout.TotalSeconds:0.#} s.");
+        }
+
+        socket.NoDelay = true;
+        return new ConnectionHandshake(new NetworkStream(socket, ownsSocket: true), secret, timeout);
+    }
+
+    /// <summary>Exchanges nonces and proofs of the secret. Nothing about local memory is sent.</summary>
+    /// <exception cref="TransportException">The peer is not authenticated (wrong secret, replay, truncated or
+    /// malformed message, timeout); the message names the cause.</exception>
+    public void Authenticate()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_authenticated)
+        {
+            return;
+        }
+
+        var hello = new byte[HelloLength];
+        WriteHeader(hello, HelloType);
+        _localNonce.CopyTo(hello, MagicLength + 1);
+        Send(hello, "hello");
+        byte[] peerHello = Receive(HelloLength, "hello");
+        CheckHeader(peerHello, HelloType, "hello");
+        peerHello.AsSpan(MagicLength + 1, NonceLength).CopyTo(_peerNonce);
+        if (_peerNonce.AsSpan().SequenceEqual(_localNonce))
+        {
+            throw Refused("replayed nonce: the peer's hello carries our own nonce (a reflected message)");
+        }
+
+        var proof = new byte[ProofLength];
+        WriteHeader(proof, ProofType);
+        _peerNonce.CopyTo(proof, MagicLength + 1);
+        ComputeMac(s_proofLabel, _localNonce, _peerNonce, []).CopyTo(proof, MagicLength + 1 + NonceLength);
+        Send(proof, "proof");
+        byte[] peerProof = Receive(ProofLength, "proof");
+        CheckHeader(peerProof, ProofType, "proof");
+        CheckEcho(peerProof.AsSpan(MagicLength + 1, NonceLength), "proof");
+        byte[] expected = ComputeMac(s_proofLabel, _peerNonce, _localNonce, []);
+        if (!CryptographicOperations.FixedTimeEquals(expected, peerProof.AsSpan(MagicLength + 1 + NonceLength, MacLength)))
+        {
+            throw Refused("authentication failed: the peer's proof does not match the shared secret (wrong secret)");
+        }
+
+        _authenticated = true;
+    }
+
+    /// <summary>Sends <paramref name="local"/> and returns the peer's offer, authenticated and checked against
+    /// <paramref name="local"/>'s geometry: same geometry, same number of queues, opposite roles, and every
+    /// region large enough (a ring holds the whole geometry, a control block its
+    /// <see cref="ControlBlockDescriptor.Length"/> bytes).</summary>
+    /// <param name="local">This side's GID, geometry and queue ends.</param>
+    /// <returns>The peer's offer.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="Authenticate"/> has not succeeded.</exception>
+    /// <exception cref="TransportException">The peer's offer is refused; the message names the cause.</exception>
+    public ConnectionOffer Exchange(ConnectionOffer local)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_authenticated)
+        {
+            throw new InvalidOperationException("Authenticate the peer before exchanging offers: a stranger must never learn a remote key.");
+        }
+
+        Send(EncodeOffer(local), "offer");
+        ConnectionOffer peer = ReceiveOffer();
+        Validate(local, peer);
+        return peer;
+    }
+
+    /// <summary>The whole handshake: authenticates the peer, only then calls <paramref name="registerLocal"/>
+    /// (which registers memory and creates queue pairs), and exchanges offers.</summary>
+    /// <param name="registerLocal">Creates this side's offer; called only for an authenticated peer.</param>
+    /// <returns>This side's offer (from <paramref name="registerLocal"/>) and the peer's.</returns>
+    /// <exception cref="TransportException">The peer is refused; the message names the cause.</exception>
+    public (ConnectionOffer Local, ConnectionOffer Peer) Run(Func<ConnectionOffer> registerLocal)
+    {
+        ArgumentNullException.ThrowIfNull(registerLocal);
+        Authenticate();
+        ConnectionOffer local = registerLocal();
+        return (local, Exchange(local));
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        CryptographicOperations.ZeroMemory(_secret);
+        if (!_leaveOpen)
+        {
+            _stream.Dispose();
+        }
+    }
+
+    internal static TransportException Refused(string cause) => new($"handshake refused: {cause}.");
+
+    private static void Validate(ConnectionOffer local, ConnectionOffer peer)
+    {
+        if (peer.Geometry != local.Geometry)
+        {
+            throw Refused($"geometry differs: the peer has {peer.Geometry}, this side {local.Geometry}");
+        }
+
+        if (peer.Queues.Count != local.Queues.Count)
+        {
+            throw Refused(string.Create(CultureInfo.InvariantCulture, $"the peer offers {peer.Queues.Count} queue(s), this side {local.Queues.Count}"));
+        }
+
+        for (int i = 0; i < peer.Queues.Count; i++)
+        {
+            QueueEndpoint q = peer.Queues[i];
+            if (q.Role == local.Queues[i].Role)
+            {
+                throw Refused(string.Create(CultureInfo.InvariantCulture, $"queue {i}: both sides are the {q.Role.ToString().ToLowerInvariant()}"));
+            }
+
+            (long needed, string what) = q.Role == QueueEndpointRole.Reader
+                ? (peer.Geometry.RingLength, "ring")
+                : ((long)ControlBlockDescriptor.Length, "control block");
+            if (q.RegionLength < needed)
+            {
+                throw Refused(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"region too small: the peer's {what} for queue {i} is {q.RegionLength} B, the geometry ({peer.Geometry}) needs {needed} B"));
+            }
+        }
+    }
+
+    private static void WriteHeader(Span<byte> message, byte type)
+    {
+        s_magic.CopyTo(message);
+        message[MagicLength] = type;
+    }
+
+    private static string Name(byte type) => type switch
+    {
+        HelloType => "hello",
+        ProofType => "proof",
+        OfferType => "offer",
+        _ => "type " + type.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static void CheckHeader(ReadOnlySpan<byte> message, byte type, string what)
+    {
+        if (!message[..MagicLength].SequenceEqual(s_magic))
+        {
+            throw Refused($"malformed {what}: it does not start with the RdmaStack handshake magic (another protocol or version?)");
+        }
+
+        if (message[MagicLength] != type)
+        {
+            throw Refused($"malformed {what}: expected a {Name(type)} message, got {Name(message[MagicLength])}");
+        }
+    }
+
+    private static int ToMilliseconds(TimeSpan timeout) =>
+        timeout == System.Threading.Timeout.InfiniteTimeSpan ? System.Threading.Timeout.Infinite : (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue);
+
+    private byte[] EncodeOffer(ConnectionOffer offer)
+    {
+        if (offer.Gid.Length != GidLength)
+        {
+            throw new ArgumentException($"A GID has {GidLength} bytes, got {offer.Gid.Length}.", nameof(offer));
+        }
+
+        if (offer.Queues.Count is < 1 or > MaxQueues)
+        {
+            throw new ArgumentException($"An offer carries 1 to {MaxQueues} queues, got {offer.Queues.Count}.", nameof(offer));
+        }
+
+        int bodyLength = OfferFixedBodyLength + (offer.Queues.Count * QueueEntryLength);
+        var message = new byte[OfferHeaderLength + bodyLength + MacLength];
+        WriteHeader(message, OfferType);
+        Span<byte> m = message;
+        BinaryPrimitives.WriteUInt16LittleEndian(m[(MagicLength + 1)..], (ushort)bodyLength);
+        Span<byte> body = m.Slice(OfferHeaderLength, bodyLength);
+        _peerNonce.CopyTo(body);
+        int p = NonceLength;
+        BinaryPrimitives.WriteInt32LittleEndian(body[p..], offer.Geometry.Segments);
+        BinaryPrimitives.WriteInt32LittleEndian(body[(p + 4)..], offer.Geometry.SlotsPerSegment);
+        BinaryPrimitives.WriteInt32LittleEndian(body[(p + 8)..], offer.Geometry.SlotPayloadCapacity);
+        p += 12;
+        offer.Gid.Span.CopyTo(body[p..]);
+        p += GidLength;
+        body[p++] = (byte)offer.Queues.Count;
+        foreach (QueueEndpoint q in offer.Queues)
+        {
+            Span<byte> e = body.Slice(p, QueueEntryLength);
+            e[0] = (byte)q.Role;
+            BinaryPrimitives.WriteUInt32LittleEndian(e[1..], q.QueuePairNumber);
+            BinaryPrimitives.WriteUInt32LittleEndian(e[5..], q.PacketSequenceNumber);
+            BinaryPrimitives.WriteUInt64LittleEndian(e[9..], q.RegionAddress);
+            BinaryPrimitives.WriteUInt32LittleEndian(e[17..], q.RegionKey);
+            BinaryPrimitives.WriteInt64LittleEndian(e[21..], q.RegionLength);
+            p += QueueEntryLength;
+        }
+
+        ComputeMac(s_offerLabel, _localNonce, _peerNonce, m[..(OfferHeaderLength + bodyLength)]).CopyTo(m[(OfferHeaderLength + bodyLength)..]);
+        return message;
+    }
+
+    private byte[] ComputeMac(byte[] label, byte[] senderNonce, byte[] receiverNonce, ReadOnlySpan<byte> content)
+    {
+        var data = new byte[label.Length + (2 * NonceLength) + content.Length];
+        label.CopyTo(data, 0);
+        senderNonce.CopyTo(data, label.Length);
+        receiverNonce.CopyTo(data, label.Length + NonceLength);
+        content.CopyTo(data.AsSpan(label.Length + (2 * NonceLength)));
+        return HMACSHA256.HashData(_secret, data);
+    }
+
+    private void CheckEcho(ReadOnlySpan<byte> echo, string what)
+    {
+        if (!echo.SequenceEqual(_localNonce))
+        {
+            throw Refused($"replayed {what}: it answers a nonce from another handshake, not this one's");
+        }
+    }
+
+    private void Send(byte[] message, string what)
+    {
+        try
+        {
+            _stream.Write(message);
+            _stream.Flush();
+        }
+        catch (IOException e)
+        {
+            throw new TransportException($"handshake: sending our {what} failed: {e.Message}", e);
+        }
+    }
+
+    private byte[] Receive(int length, string what)
+    {
+        var buffer = new byte[length];
+        ReceiveInto(buffer, what, 0);
+        return buffer;
+    }
+
+    private void ReceiveInto(Span<byte> buffer, string what, int alreadyRead)
+    {
+        int read = 0;
+        try
+        {
+            while (read < buffer.Length)
+            {
+                int n = _stream.Read(buffer[read..]);
+                if (n == 0)
+                {
+                    throw Refused(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"truncated {what}: the peer closed the connection after {alreadyRead + read} of {alreadyRead + buffer.Length} bytes"));
+                }
+
+                read += n;
+            }
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock })
+        {
+            throw new TransportException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"handshake: timed out after {Timeout.TotalSeconds:0.#} s waiting for the peer's {what} ({alreadyRead + read} of {alreadyRead + buffer.Length} bytes arrived)"), e);
+        }
+        catch (IOException e)
+        {
+            throw new TransportException($"handshake: reading the peer's {what} failed: {e.Message}", e);
+        }
+    }
+
+    private ConnectionOffer ReceiveOffer()
+    {
+        byte[] header = Receive(OfferHeaderLength, "offer");
+        CheckHeader(header, OfferType, "offer");
+        int bodyLength = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(MagicLength + 1));
+        int entries = (bodyLength - OfferFixedBodyLength) / QueueEntryLength;
+        if (bodyLength < OfferFixedBodyLength + QueueEntryLength || bodyLength > OfferFixedBodyLength + (MaxQueues * QueueEntryLength)
+            || (bodyLength - OfferFixedBodyLength) % QueueEntryLength != 0)
+        {
+            throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed offer: a body of {bodyLength} bytes is not {OfferFixedBodyLength} + 1 to {MaxQueues} queues x {QueueEntryLength}"));
+        }
+
+        var message = new byte[OfferHeaderLength + bodyLength + MacLength];
+        header.CopyTo(message, 0);
+        ReceiveInto(message.AsSpan(OfferHeaderLength), "offer", OfferHeaderLength);
+        ReadOnlySpan<byte> body = message.AsSpan(OfferHeaderLength, bodyLength);
+        CheckEcho(body[..NonceLength], "offer");
+        byte[] expected = ComputeMac(s_offerLabel, _peerNonce, _localNonce, message.AsSpan(0, OfferHeaderLength + bodyLength));
+        if (!CryptographicOperations.FixedTimeEquals(expected, message.AsSpan(OfferHeaderLength + bodyLength, MacLength)))
+        {
+            throw Refused("authentication failed: the offer's MAC does not match (altered in transit, or a wrong secret)");
+        }
+
+        return DecodeBody(body, entries);
+    }
+
+    private static ConnectionOffer DecodeBody(ReadOnlySpan<byte> body, int entries)
+    {
+        int p = NonceLength;
+        int segments = BinaryPrimitives.ReadInt32LittleEndian(body[p..]);
+        int slots = BinaryPrimitives.ReadInt32LittleEndian(body[(p + 4)..]);
+        int payload = BinaryPrimitives.ReadInt32LittleEndian(body[(p + 8)..]);
+        p += 12;
+        SegmentedQueueGeometry geometry;
+        try
+        {
+            geometry = new SegmentedQueueGeometry(segments, slots, payload);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw Refused($"malformed offer: its geometry is invalid ({e.Message})");
+        }
+
+        byte[] gid = body.Slice(p, GidLength).ToArray();
+        p += GidLength;
+        if (body[p] != entries)
+        {
+            throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed offer: it counts {body[p]} queues but carries {entries}"));
+        }
+
+        p++;
+        var queues = new QueueEndpoint[entries];
+        for (int i = 0; i < entries; i++, p += QueueEntryLength)
+        {
+            ReadOnlySpan<byte> e = body.Slice(p, QueueEntryLength);
+            var role = (QueueEndpointRole)e[0];
+            if (role is not (QueueEndpointRole.Writer or QueueEndpointRole.Reader))
+            {
+                throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed offer: queue {i} has role {e[0]}, neither writer (1) nor reader (2)"));
+            }
+
+            uint qpn = BinaryPrimitives.ReadUInt32LittleEndian(e[1..]);
+            uint psn = BinaryPrimitives.ReadUInt32LittleEndian(e[5..]);
+            if (qpn > 0xFFFFFF || psn > 0xFFFFFF)
+            {
+                throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed offer: queue {i} has a QP number or PSN wider than 24 bits"));
+            }
+
+            long length = BinaryPrimitives.ReadInt64LittleEndian(e[21..]);
+            if (length < 0)
+            {
+                throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed offer: queue {i} has a negative region length"));
+            }
+
+            queues[i] = new QueueEndpoint(role, qpn, psn, BinaryPrimitives.ReadUInt64LittleEndian(e[9..]), BinaryPrimitives.ReadUInt32LittleEndian(e[17..]), length);
+        }
+
+        return new ConnectionOffer(geometry, gid, queues);
+    }
+}
