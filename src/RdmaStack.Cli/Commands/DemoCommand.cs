@@ -27,6 +27,7 @@ internal static class DemoCommand
         var ic = CultureInfo.InvariantCulture;
         console.WriteLine("RdmaStack demo: segmented queue between two processes (shared-memory provider)");
         console.WriteLine(string.Create(ic, $"  queue      {options.Geometry}"));
+        console.WriteLine($"  cpus       {HotThread.Describe(options.Cpus)}");
         console.WriteLine(string.Create(ic, $"  stream     {options.Count:N0} messages of {options.Size} B, then {options.Pings:N0} round trips (+{options.Warmup:N0} warm-up)"));
         DemoOutcome outcome = DemoRunner.Run(options, console);
         ReceiverResult? r = outcome.Receiver;

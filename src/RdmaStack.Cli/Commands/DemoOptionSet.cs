@@ -21,6 +21,8 @@ internal sealed class DemoOptionSet
 
     public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds without progress before a side gives up", DefaultValueFactory = _ => 30 };
 
+    public Option<string?> Cpus { get; } = CpusOption.Create();
+
     public DemoOptionSet()
     {
         Count.Validators.Add(r => { if (r.GetValueOrDefault<long>() < 1) { r.AddError("--count must be at least 1."); } });
@@ -48,6 +50,7 @@ internal sealed class DemoOptionSet
         command.Options.Add(Pings);
         command.Options.Add(Warmup);
         command.Options.Add(Timeout);
+        command.Options.Add(Cpus);
     }
 
     public DemoOptions Bind(ParseResult result) => new(
@@ -57,7 +60,7 @@ internal sealed class DemoOptionSet
         result.GetValue(Slots),
         result.GetValue(Pings),
         result.GetValue(Warmup),
-        TimeSpan.FromSeconds(result.GetValue(Timeout)));
+        TimeSpan.FromSeconds(result.GetValue(Timeout))) { Cpus = CpusOption.Parse(result.GetValue(Cpus)) };
 
     /// <summary>The same options as command-line arguments, for the peer processes.</summary>
     public static IEnumerable<string> ToArguments(DemoOptions o) =>
@@ -69,5 +72,6 @@ internal sealed class DemoOptionSet
         "--pings", o.Pings.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--warmup", o.Warmup.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--timeout", o.StallTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        .. CpusOption.ToArguments(o.Cpus),
     ];
 }

@@ -7,7 +7,7 @@ namespace RdmaStack.Cli.Commands;
 /// <summary>`rdmastack demo-peer`: one of the two processes `demo` starts (hidden; not for direct use).</summary>
 internal static class DemoPeerCommand
 {
-    public const string ResultPrefix = "RESULT ";
+    public const string ResultPrefix = PeerPair.ResultPrefix;
 
     public static Command Create()
     {
@@ -25,6 +25,7 @@ internal static class DemoPeerCommand
             string queue = result.GetValue(name)!;
             string json;
             bool ok;
+            HotThread.Pin(result.GetValue(role)!, options.Cpus);
             if (result.GetValue(role) == "sender")
             {
                 SenderResult r = DemoSender.Run(new SharedMemoryDemoTransport(), queue, options, Console.Out);

@@ -12,5 +12,8 @@ namespace RdmaStack.Cli.Demo;
 /// <param name="StallTimeout">A side that makes no progress for this long gives up and reports.</param>
 internal sealed record DemoOptions(long Count, int Size, int Segments, int Slots, int Pings, int Warmup, TimeSpan StallTimeout)
 {
+    /// <summary>The CPUs the sender's and the receiver's hot threads are pinned to (--cpus), or null.</summary>
+    public IReadOnlyList<int>? Cpus { get; init; }
+
     public SegmentedQueueGeometry Geometry => new(Segments, Slots, Size);
 }

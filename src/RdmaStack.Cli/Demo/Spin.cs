@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
+using RdmaStack.Threading;
 
 namespace RdmaStack.Cli.Demo;
 
@@ -7,15 +7,5 @@ namespace RdmaStack.Cli.Demo;
 internal static class Spin
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Pause()
-    {
-        if (X86Base.IsSupported)
-        {
-            X86Base.Pause();
-        }
-        else
-        {
-            Thread.SpinWait(1);
-        }
-    }
+    public static void Pause() => BusySpinIdleStrategy.Pause();
 }
