@@ -25,9 +25,9 @@ public class QueueBenchmarks
     public void Setup()
     {
         var geometry = new SegmentedQueueGeometry(4, 256, Size);
-        MemoryRegion ring = MemoryRegion.AllocatePrivate(geometry.RingLength, "bench ring");
+        MemoryRegion ring = MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "bench ring");
         MemoryRegion control = MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "bench control");
-        var ringChannel = new SharedMemoryChannel(MemoryRegion.AllocatePrivate(geometry.RingLength, "bench mirror"), ring);
+        var ringChannel = new SharedMemoryChannel(MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "bench mirror"), ring);
         var headChannel = new SharedMemoryChannel(MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "bench head"), control);
         _writer = new SegmentedQueueWriter(geometry, ringChannel, control);
         _reader = new SegmentedQueueReader(geometry, ring, headChannel);

@@ -20,7 +20,4 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowNoClaim() =>
         throw new InvalidOperationException("Commit was called without a successful TryClaim.");
-
-    [DoesNotReturn]
-    public static void ThrowObjectDisposed(string name) => throw new ObjectDisposedException(name);
 }

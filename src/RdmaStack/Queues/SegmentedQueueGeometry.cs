@@ -74,8 +74,12 @@ public sealed record SegmentedQueueGeometry
     /// <summary>Total slots (S x B): how many messages can be in flight.</summary>
     public int Capacity => Segments * SlotsPerSegment;
 
-    /// <summary>Bytes of the ring (the region the reader exposes to the writer).</summary>
+    /// <summary>Bytes of the slots (S x B x stride).</summary>
     public long RingLength { get; }
+
+    /// <summary>Bytes of the region the reader exposes to the writer: the slots, then the
+    /// <see cref="RingTrailerDescriptor"/> line. The writer's mirror has the same size.</summary>
+    public long RingRegionLength => RingLength + RingTrailerDescriptor.Length;
 
     /// <inheritdoc/>
     public override string ToString() =>

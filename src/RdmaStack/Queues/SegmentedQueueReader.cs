@@ -26,6 +26,7 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
     private readonly IRemoteWriteChannel _headChannel;
     private readonly byte* _ringBase;
     private readonly long* _headSource;
+    private readonly long* _writerHeartbeat;
     private readonly int _stride;
     private readonly int _payloadCapacity;
     private readonly int _slotsPerSegment;
@@ -46,7 +47,7 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
 
     /// <summary>Creates the reader over its ring.</summary>
     /// <param name="geometry">The queue's shape; must match the writer's.</param>
-    /// <param name="ring">The reader's own ring (the region the writer writes into), at least <see cref="SegmentedQueueGeometry.RingLength"/> bytes, zeroed.</param>
+    /// <param name="ring">The reader's own ring (the region the writer writes into), at least <see cref="SegmentedQueueGeometry.RingRegionLength"/> bytes, zeroed.</param>
     /// <param name="headChannel">Writes the head into the writer's control block; its source must be at least <see cref="ControlBlockDescriptor.Length"/> bytes.</param>
     /// <param name="checksumRetryLimit">Polls of a slot with a bad CRC before it is counted corrupt.</param>
     /// <param name="ownsResources">Dispose the ring and the channel with the reader.</param>
@@ -56,7 +57,7 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
         ArgumentNullException.ThrowIfNull(ring);
         ArgumentNullException.ThrowIfNull(headChannel);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(checksumRetryLimit);
-        if (ring.Length < geometry.RingLength)
+        if (ring.Length < geometry.RingRegionLength)
         {
             throw new ArgumentException($"The ring region ({ring.Length} B) is smaller than the geometry needs ({geometry}).", nameof(ring));
         }
@@ -73,6 +74,7 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
         _headChannel = headChannel;
         _ringBase = ring.Pointer;
         _headSource = (long*)(headChannel.Source.Pointer + ControlBlockDescriptor.HeadOffset);
+        _writerHeartbeat = (long*)(ring.Pointer + geometry.RingLength + RingTrailerDescriptor.WriterHeartbeatOffset);
         _stride = geometry.SlotStride;
         _payloadCapacity = geometry.SlotPayloadCapacity;
         _slotsPerSegment = geometry.SlotsPerSegment;
@@ -96,6 +98,16 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
     /// <summary>The channel the head is published through.</summary>
     public IRemoteWriteChannel HeadChannel => _headChannel;
 
+    /// <summary>The writer's heartbeat counter, as last written into the ring's trailer.</summary>
+    /// <remarks>Acquire read of memory the writer writes remotely.</remarks>
+    public long WriterHeartbeat => Volatile.Read(ref *_writerHeartbeat);
+
+    /// <summary>The last sequence the writer had written on this link when it sent its heartbeat.</summary>
+    public long WriterTail => Volatile.Read(ref *(_writerHeartbeat + 1));
+
+    /// <summary>Heartbeats sent so far.</summary>
+    public long HeartbeatsSent { get; private set; }
+
     /// <summary>A snapshot of the counters (plain reads: exact from the reader thread, approximate elsewhere).</summary>
     public ReaderCounters Counters => new(Position, _corruptSlots, _sequenceErrors, _tornReads, _headPublications);
 
@@ -109,7 +121,7 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
     {
         if (_publishPending)
         {
-            PublishHead();
+            PublishHeadCore();
         }
 
         int delivered = 0;
@@ -149,7 +161,7 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
             if (++_slotInSegment == _slotsPerSegment)
             {
                 _slotInSegment = 0;
-                PublishHead();
+                PublishHeadCore();
             }
         }
 
@@ -165,6 +177,42 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
         ArgumentNullException.ThrowIfNull(handler);
         var adapter = new DelegateHandler(handler);
         return Poll(ref adapter, limit);
+    }
+
+    /// <summary>Moves the head to <paramref name="position"/> (the last sequence consumed) without delivering
+    /// or publishing anything: the failover layer keeps every link's reader at the stream's position, so
+    /// that sequences already delivered over another link are never delivered again.</summary>
+    /// <param name="position">The last sequence consumed, 0 or more.</param>
+    public void Seek(long position)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        Volatile.Write(ref _head.Value, position);
+        _slotIndex = (int)(position % _capacity);
+        _slotInSegment = _slotIndex % _slotsPerSegment;
+        _suspectPolls = 0;
+    }
+
+    /// <summary>Writes the head into the writer's control block now, even mid-segment (used when a stream
+    /// moves to this link, so the writer learns at once how far the reader is).</summary>
+    /// <returns>True if the write was posted.</returns>
+    public bool PublishHead()
+    {
+        PublishHeadCore();
+        return !_publishPending;
+    }
+
+    /// <summary>Advances the reader's heartbeat counter in the writer's control block.</summary>
+    /// <returns>What became of the write.</returns>
+    public WriteStatus SendHeartbeat()
+    {
+        Volatile.Write(ref *(long*)(_headChannel.Source.Pointer + ControlBlockDescriptor.ReaderHeartbeatOffset), HeartbeatsSent + 1);
+        WriteStatus status = Post(ControlBlockDescriptor.ReaderHeartbeatOffset);
+        if (status == WriteStatus.Posted)
+        {
+            HeartbeatsSent++;
+        }
+
+        return status;
     }
 
     /// <inheritdoc/>
@@ -183,10 +231,30 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
         }
     }
 
-    /// <summary>Writes the head (a whole number of segments) into the writer's control block. If the
-    /// channel cannot take it now, the next poll tries again; the writer only waits longer meanwhile.</summary>
+    /// <summary>Writes fault report counter <paramref name="count"/> for link <paramref name="link"/> into
+    /// the writer's control block (the failover layer sends it over every link).</summary>
+    internal WriteStatus ReportFault(int link, long count)
+    {
+        int offset = ControlBlockDescriptor.FaultReportOffset(link);
+        Volatile.Write(ref *(long*)(_headChannel.Source.Pointer + offset), count);
+        return Post(offset);
+    }
+
+    /// <summary>Writes the head into the writer's control block. If the channel cannot take it now, the
+    /// next poll tries again; the writer only waits longer meanwhile.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void PublishHead()
+    private void PublishHeadCore()
+    {
+        Volatile.Write(ref *_headSource, _head.Value);
+        _publishPending = Post(ControlBlockDescriptor.HeadOffset) != WriteStatus.Posted;
+        if (!_publishPending)
+        {
+            _headPublications++;
+        }
+    }
+
+    /// <summary>Posts one aligned 8-byte word of the head source to the same offset of the control block.</summary>
+    private WriteStatus Post(int offset)
     {
         if (_budget.IsFull)
         {
@@ -198,19 +266,17 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
 
             if (_budget.IsFull)
             {
-                _publishPending = true;
-                return;
+                return WriteStatus.SendQueueFull;
             }
         }
 
-        Volatile.Write(ref *_headSource, _head.Value);
-        WriteStatus status = _headChannel.PostWrite(ControlBlockDescriptor.HeadOffset, ControlBlockDescriptor.HeadOffset, sizeof(long), _budget.NextSignaled());
-        _publishPending = status != WriteStatus.Posted;
-        if (!_publishPending)
+        WriteStatus status = _headChannel.PostWrite(offset, offset, sizeof(long), _budget.NextSignaled());
+        if (status == WriteStatus.Posted)
         {
             _budget.Posted();
-            _headPublications++;
         }
+
+        return status;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

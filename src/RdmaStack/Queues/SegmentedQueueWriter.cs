@@ -21,6 +21,8 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
     private readonly MemoryRegion _control;
     private readonly byte* _mirror;
     private readonly long* _publishedHead;
+    private readonly long* _readerHeartbeat;
+    private readonly long* _heartbeatSource;
     private readonly int _stride;
     private readonly int _payloadCapacity;
     private readonly int _slotsPerSegment;
@@ -35,7 +37,7 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
 
     /// <summary>Creates the writer over a connected channel.</summary>
     /// <param name="geometry">The queue's shape; must match the reader's.</param>
-    /// <param name="channel">Writes into the reader's ring; its <see cref="IRemoteWriteChannel.Source"/> is this writer's mirror (at least <see cref="SegmentedQueueGeometry.RingLength"/> bytes).</param>
+    /// <param name="channel">Writes into the reader's ring; its <see cref="IRemoteWriteChannel.Source"/> is this writer's mirror (at least <see cref="SegmentedQueueGeometry.RingRegionLength"/> bytes).</param>
     /// <param name="control">This writer's control block, which the reader writes its head into (see <see cref="ControlBlockDescriptor"/>).</param>
     /// <param name="signalInterval">Signal every Nth write; clamped to the channel's send queue depth.</param>
     /// <param name="ownsResources">Dispose the channel and the control block with the writer.</param>
@@ -44,7 +46,7 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
         ArgumentNullException.ThrowIfNull(geometry);
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(control);
-        if (channel.Source.Length < geometry.RingLength)
+        if (channel.Source.Length < geometry.RingRegionLength)
         {
             throw new ArgumentException($"The writer's mirror ({channel.Source.Length} B) is smaller than the ring ({geometry}).", nameof(channel));
         }
@@ -60,6 +62,8 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
         OwnsResources = ownsResources;
         _mirror = channel.Source.Pointer;
         _publishedHead = (long*)(control.Pointer + ControlBlockDescriptor.HeadOffset);
+        _readerHeartbeat = (long*)(control.Pointer + ControlBlockDescriptor.ReaderHeartbeatOffset);
+        _heartbeatSource = (long*)(_mirror + geometry.RingLength + RingTrailerDescriptor.WriterHeartbeatOffset);
         _stride = geometry.SlotStride;
         _payloadCapacity = geometry.SlotPayloadCapacity;
         _slotsPerSegment = geometry.SlotsPerSegment;
@@ -83,6 +87,13 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
 
     /// <summary>The channel the writer posts to (for health monitoring and failover).</summary>
     public IRemoteWriteChannel Channel => _channel;
+
+    /// <summary>The reader's heartbeat counter as last written into the control block.</summary>
+    /// <remarks>Acquire read of memory the reader writes remotely.</remarks>
+    public long ReaderHeartbeat => Volatile.Read(ref *_readerHeartbeat);
+
+    /// <summary>Heartbeats sent so far.</summary>
+    public long HeartbeatsSent { get; private set; }
 
     /// <summary>Copies <paramref name="message"/> into the next slot and writes it to the reader.</summary>
     /// <param name="message">The message, at most <see cref="SegmentedQueueGeometry.SlotPayloadCapacity"/> bytes.</param>
@@ -198,6 +209,22 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
         return done;
     }
 
+    /// <summary>Writes the heartbeat (an advancing counter and this link's tail) into the ring's trailer,
+    /// so the reader can tell a live, idle link from a dead one and a lost write from no write.</summary>
+    /// <returns>What became of the write.</returns>
+    public WriteStatus SendHeartbeat()
+    {
+        Volatile.Write(ref *_heartbeatSource, HeartbeatsSent + 1);
+        *(_heartbeatSource + 1) = _tail.Value;
+        WriteStatus status = Post(Geometry.RingLength, RingTrailerDescriptor.HeartbeatLength);
+        if (status == WriteStatus.Posted)
+        {
+            HeartbeatsSent++;
+        }
+
+        return status;
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -212,6 +239,68 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
             _channel.Dispose();
             _control.Dispose();
         }
+    }
+
+    /// <summary>The reader's fault report counter for link <paramref name="link"/>, from the control block.</summary>
+    internal long FaultReport(int link) => Volatile.Read(ref *(long*)(_control.Pointer + ControlBlockDescriptor.FaultReportOffset(link)));
+
+    /// <summary>Continues the stream on this link after <paramref name="tail"/> (the last sequence written on
+    /// any link), knowing the reader consumed at least <paramref name="knownHead"/>.</summary>
+    internal void ResumeAt(long tail, long knownHead)
+    {
+        Volatile.Write(ref _tail.Value, tail);
+        _knownHead = Math.Max(_knownHead, knownHead);
+        _slotIndex = (int)(tail % _capacity);
+        _slotInSegment = _slotIndex % _slotsPerSegment;
+        _claimLength = -1;
+    }
+
+    /// <summary>Forgets the writes in flight: the link was re-established with an empty send queue.</summary>
+    internal void ResetSendQueue() => _budget = new SendQueueBudget(_budget.Depth, _budget.Interval);
+
+    /// <summary>Copies the slots of sequences <paramref name="first"/>..<paramref name="last"/> from another
+    /// writer's mirror into this one's, at the same offsets (slots are addressed by sequence).</summary>
+    internal void CopySlotsFrom(SegmentedQueueWriter source, long first, long last)
+    {
+        long count = last - first + 1;
+        if (count <= 0)
+        {
+            return;
+        }
+
+        int index = (int)((first - 1) % _capacity);
+        long run = Math.Min(count, _capacity - index);
+        long bytes = run * _stride;
+        Buffer.MemoryCopy(source._mirror + ((long)index * _stride), _mirror + ((long)index * _stride), bytes, bytes);
+        if (count > run)
+        {
+            bytes = (count - run) * _stride;
+            Buffer.MemoryCopy(source._mirror, _mirror, bytes, bytes);
+        }
+    }
+
+    /// <summary>Posts the mirrored slot of <paramref name="sequence"/> again (a resend after failover).</summary>
+    internal WriteStatus RepostSlot(long sequence)
+    {
+        long offset = ((sequence - 1) % _capacity) * _stride;
+        int length = *(int*)(_mirror + offset + SlotDescriptor.LengthOffset);
+        return Post(offset, SlotDescriptor.HeaderLength + length);
+    }
+
+    private WriteStatus Post(long offset, int length)
+    {
+        if (_budget.IsFull && !RetireCompletions())
+        {
+            return _channel.IsConnected ? WriteStatus.SendQueueFull : WriteStatus.NotConnected;
+        }
+
+        WriteStatus status = _channel.PostWrite(offset, offset, length, _budget.NextSignaled());
+        if (status == WriteStatus.Posted)
+        {
+            _budget.Posted();
+        }
+
+        return status;
     }
 
     private static long ToQueueStatus(WriteStatus status) => status switch
@@ -232,7 +321,9 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
             return true;
         }
 
-        _knownHead = Volatile.Read(ref *_publishedHead);
+        // Keep the largest head seen: after a failover the published word of this link can lag the
+        // head the failover layer learned from another link.
+        _knownHead = Math.Max(_knownHead, Volatile.Read(ref *_publishedHead));
         return _knownHead >= required;
     }
 

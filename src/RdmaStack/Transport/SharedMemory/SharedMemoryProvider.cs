@@ -24,7 +24,7 @@ public static partial class SharedMemoryProvider
     {
         ArgumentNullException.ThrowIfNull(geometry);
         ValidateName(name);
-        MemoryRegion ring = SharedMapping.Create(RingPath(name), SharedMappingKind.Ring, geometry, geometry.RingLength);
+        MemoryRegion ring = SharedMapping.Create(RingPath(name), SharedMappingKind.Ring, geometry, geometry.RingRegionLength);
         try
         {
             MemoryRegion headSource = MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, $"{name} head source");
@@ -50,13 +50,13 @@ public static partial class SharedMemoryProvider
     {
         ArgumentNullException.ThrowIfNull(geometry);
         ValidateName(name);
-        MemoryRegion ring = SharedMapping.Attach(RingPath(name), SharedMappingKind.Ring, geometry, geometry.RingLength, timeout);
+        MemoryRegion ring = SharedMapping.Attach(RingPath(name), SharedMappingKind.Ring, geometry, geometry.RingRegionLength, timeout);
         MemoryRegion? control = null;
         MemoryRegion? mirror = null;
         try
         {
             control = SharedMapping.Create(ControlPath(name), SharedMappingKind.Control, geometry, ControlBlockDescriptor.Length);
-            mirror = MemoryRegion.AllocatePrivate(geometry.RingLength, $"{name} mirror");
+            mirror = MemoryRegion.AllocatePrivate(geometry.RingRegionLength, $"{name} mirror");
             var channel = new SharedMemoryChannel(mirror, ring);
             return new SegmentedQueueWriter(geometry, channel, control, signalInterval);
         }
@@ -67,6 +67,30 @@ public static partial class SharedMemoryProvider
             ring.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Creates both ends of a queue inside this process (see <see cref="LocalQueuePair"/>).</summary>
+    /// <param name="geometry">The queue's shape.</param>
+    /// <param name="decorate">Wraps each direction's channel (e.g. in a fault injector); the first call
+    /// gets the slot direction, the second the head direction.</param>
+    /// <param name="checksumRetryLimit">See <see cref="SegmentedQueueReader.ChecksumRetryLimit"/>.</param>
+    /// <param name="signalInterval">See <see cref="SegmentedQueueWriter"/>.</param>
+    /// <returns>The pair; disposing it frees all its memory.</returns>
+    public static LocalQueuePair CreateLocalPair(
+        SegmentedQueueGeometry geometry,
+        Func<IRemoteWriteChannel, IRemoteWriteChannel>? decorate = null,
+        int checksumRetryLimit = SegmentedQueueReader.DefaultChecksumRetryLimit,
+        int signalInterval = 16)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        decorate ??= static channel => channel;
+        MemoryRegion ring = MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "local ring");
+        MemoryRegion control = MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "local control block");
+        IRemoteWriteChannel slots = decorate(new SharedMemoryChannel(MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "local mirror"), ring));
+        IRemoteWriteChannel heads = decorate(new SharedMemoryChannel(MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "local head source"), control));
+        var writer = new SegmentedQueueWriter(geometry, slots, control, signalInterval);
+        var reader = new SegmentedQueueReader(geometry, ring, heads, checksumRetryLimit);
+        return new LocalQueuePair(writer, reader, ring);
     }
 
     /// <summary>The path of the reader's ring for <paramref name="name"/>.</summary>

@@ -1,0 +1,310 @@
+using System.Runtime.CompilerServices;
+using RdmaStack.Queues;
+
+namespace RdmaStack.Failover;
+
+/// <summary>
+/// The receiving end of a stream carried over several links (the peer of <see cref="FailoverWriter"/>;
+/// link i here must be link i there). It delivers each sequence once, in order, from whichever link
+/// carries it: the active link first, the others when the active one has nothing new.
+/// </summary>
+/// <remarks>
+/// <para>Duplicates: every link's reader is kept at the stream's position (<see cref="SegmentedQueueReader.Seek"/>),
+/// so after a failover the messages sent again that were already delivered are never read; only the next
+/// expected sequence, with a valid CRC, is ever delivered. A slot holding sequence s always holds message
+/// s, whichever link wrote it, so reading a repaired link's stale ring is safe.</para>
+/// <para>Feedback: the head goes to every link at each finished segment (so the writer's acknowledged
+/// position survives the loss of any one link), and to the new link at once when the stream moves.
+/// A corrupt slot, or a write the writer's heartbeat says was sent but never arrived, is reported into the
+/// writer's control block over every link; the writer then fails over.</para>
+/// <para>Thread-safety: one reader thread for Poll and Maintain; events are raised on it.</para>
+/// </remarks>
+public sealed class FailoverReader : IDisposable
+{
+    private readonly SegmentedQueueReader[] _links;
+    private readonly long[] _lastWriterHeartbeat;
+    private readonly long[] _lastWriterHeartbeatChange;
+    private readonly bool[] _writerAlive;
+    private readonly long[] _corruptSeen;
+    private readonly long[] _faultReports;
+    private readonly TimeProvider _time;
+    private readonly long _heartbeatIntervalTicks;
+    private readonly long _heartbeatTimeoutTicks;
+    private readonly long _lostWriteTicks;
+    private readonly int _slotsPerSegment;
+    private int _active;
+    private long _position;
+    private long _stalledAt = -1;
+    private long _stallSince;
+    private long _lastHeartbeatSent;
+    private bool _disposed;
+
+    /// <summary>Creates the reading end; link 0 is expected to carry the stream first.</summary>
+    /// <param name="links">One reader per link, same geometry, in the writer's link order.</param>
+    /// <param name="options">Timing; defaults if null (use the writer's values).</param>
+    /// <param name="timeProvider">The clock; the system clock if null.</param>
+    public FailoverReader(IReadOnlyList<SegmentedQueueReader> links, FailoverOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(links);
+        if (links.Count is < 1 or > ControlBlockDescriptor.MaxLinks)
+        {
+            throw new ArgumentException($"A failover group has 1 to {ControlBlockDescriptor.MaxLinks} links, got {links.Count}.", nameof(links));
+        }
+
+        foreach (SegmentedQueueReader link in links)
+        {
+            if (link.Geometry != links[0].Geometry)
+            {
+                throw new ArgumentException($"Every link needs the same geometry: {link.Geometry} differs from {links[0].Geometry}.", nameof(links));
+            }
+        }
+
+        Options = options ?? new FailoverOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _links = [.. links];
+        _lastWriterHeartbeat = new long[_links.Length];
+        _lastWriterHeartbeatChange = new long[_links.Length];
+        _writerAlive = new bool[_links.Length];
+        _corruptSeen = new long[_links.Length];
+        _faultReports = new long[_links.Length];
+        _heartbeatIntervalTicks = (long)(Options.HeartbeatInterval.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        _heartbeatTimeoutTicks = (long)(Options.HeartbeatTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        _lostWriteTicks = (long)(Options.LostWriteTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        _slotsPerSegment = links[0].Geometry.SlotsPerSegment;
+        long now = _time.GetTimestamp();
+        for (int i = 0; i < _links.Length; i++)
+        {
+            _lastWriterHeartbeatChange[i] = now;
+            _writerAlive[i] = true;
+        }
+    }
+
+    /// <summary>Raised when the reader first delivers from another link (on the reader thread).</summary>
+    public event EventHandler<LinkSwitch>? SwitchedLink;
+
+    /// <summary>Raised when the reader finds a link broken: a corrupt slot, a lost write, a silent writer.</summary>
+    public event EventHandler<LinkFailure>? LinkFailed;
+
+    /// <summary>Timing.</summary>
+    public FailoverOptions Options { get; }
+
+    /// <summary>The link the last message came from.</summary>
+    public int ActiveLink => _active;
+
+    /// <summary>The last sequence delivered.</summary>
+    public long Position => _position;
+
+    /// <summary>Times the stream was found on another link.</summary>
+    public long Switches { get; private set; }
+
+    /// <summary>Faults reported back to the writer.</summary>
+    public long FaultsReported { get; private set; }
+
+    /// <summary>Whether link <paramref name="link"/>'s writer heartbeat is moving.</summary>
+    /// <param name="link">Link index.</param>
+    /// <returns>False once it stood still past the heartbeat timeout.</returns>
+    public bool IsWriterAlive(int link) => _writerAlive[link];
+
+    /// <summary>The reader of link <paramref name="link"/> (for counters).</summary>
+    /// <param name="link">Link index.</param>
+    /// <returns>The reader.</returns>
+    public SegmentedQueueReader GetLink(int link) => _links[link];
+
+    /// <summary>Delivers up to <paramref name="limit"/> new messages, in stream order, each exactly once.</summary>
+    /// <typeparam name="THandler">A struct handler gets a direct call.</typeparam>
+    /// <param name="handler">Receives each message.</param>
+    /// <param name="limit">Most messages in this call.</param>
+    /// <returns>Messages delivered.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Poll<THandler>(ref THandler handler, int limit = int.MaxValue)
+        where THandler : IMessageHandler, allows ref struct
+    {
+        SegmentedQueueReader active = _links[_active];
+        int delivered = active.Poll(ref handler, limit);
+        if (delivered > 0)
+        {
+            Advance(active.Position);
+            return delivered;
+        }
+
+        return _links.Length > 1 ? PollOthers(ref handler, limit) : CheckCorruptionOfActive();
+    }
+
+    /// <summary>Housekeeping for the reader's loop: heartbeats every interval on every link, the writer's
+    /// heartbeats, lost-write detection, and corrupt-slot reports.</summary>
+    /// <returns>Heartbeats and reports sent.</returns>
+    public int Maintain()
+    {
+        if (_disposed)
+        {
+            return 0;
+        }
+
+        int work = 0;
+        long now = _time.GetTimestamp();
+        if (now - _lastHeartbeatSent >= _heartbeatIntervalTicks)
+        {
+            _lastHeartbeatSent = now;
+            foreach (SegmentedQueueReader link in _links)
+            {
+                work += link.SendHeartbeat() == Transport.WriteStatus.Posted ? 1 : 0;
+            }
+        }
+
+        for (int i = 0; i < _links.Length; i++)
+        {
+            SegmentedQueueReader link = _links[i];
+            long heartbeat = link.WriterHeartbeat;
+            if (heartbeat != _lastWriterHeartbeat[i])
+            {
+                _lastWriterHeartbeat[i] = heartbeat;
+                _lastWriterHeartbeatChange[i] = now;
+                _writerAlive[i] = true;
+            }
+            else if (_writerAlive[i] && _heartbeatTimeoutTicks > 0 && now - _lastWriterHeartbeatChange[i] > _heartbeatTimeoutTicks)
+            {
+                _writerAlive[i] = false;
+                LinkFailed?.Invoke(this, new LinkFailure(i, $"the writer's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms", now));
+            }
+
+            work += CheckCorruption(i, now);
+        }
+
+        work += CheckLostWrite(now);
+        return work;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (SegmentedQueueReader link in _links)
+        {
+            link.Dispose();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Advance(long position)
+    {
+        if (position / _slotsPerSegment != _position / _slotsPerSegment)
+        {
+            PublishToOthers(position);
+        }
+
+        _position = position;
+    }
+
+    /// <summary>The active link's reader published on its own; the others learn the head too, so whichever
+    /// link the writer moves to knows what is acknowledged.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PublishToOthers(long position)
+    {
+        for (int i = 0; i < _links.Length; i++)
+        {
+            if (i != _active)
+            {
+                _links[i].Seek(position);
+                _links[i].PublishHead();
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int PollOthers<THandler>(ref THandler handler, int limit)
+        where THandler : IMessageHandler, allows ref struct
+    {
+        for (int step = 1; step < _links.Length; step++)
+        {
+            int candidate = (_active + step) % _links.Length;
+            SegmentedQueueReader link = _links[candidate];
+            if (link.Position != _position)
+            {
+                link.Seek(_position);
+            }
+
+            int delivered = link.Poll(ref handler, limit);
+            if (delivered > 0)
+            {
+                int from = _active;
+                long first = _position + 1;
+                _active = candidate;
+                Switches++;
+                Advance(link.Position);
+                link.PublishHead();
+                SwitchedLink?.Invoke(this, new LinkSwitch(from, candidate, first, _time.GetTimestamp()));
+                return delivered;
+            }
+        }
+
+        return CheckCorruptionOfActive();
+    }
+
+    private int CheckCorruptionOfActive()
+    {
+        CheckCorruption(_active, 0);
+        return 0;
+    }
+
+    /// <summary>Reports link <paramref name="link"/> once per slot its reader has newly counted corrupt.</summary>
+    private int CheckCorruption(int link, long now)
+    {
+        long corrupt = _links[link].Counters.CorruptSlots;
+        if (corrupt <= _corruptSeen[link])
+        {
+            return 0;
+        }
+
+        _corruptSeen[link] = corrupt;
+        ReportFault(link, $"corrupt slot at sequence {_position + 1}", now == 0 ? _time.GetTimestamp() : now);
+        return 1;
+    }
+
+    /// <summary>A link whose live writer says it wrote past our position while nothing arrives for the
+    /// lost-write timeout has lost a write; report it.</summary>
+    private int CheckLostWrite(long now)
+    {
+        if (_position != _stalledAt)
+        {
+            _stalledAt = _position;
+            _stallSince = now;
+            return 0;
+        }
+
+        if (now - _stallSince <= _lostWriteTicks)
+        {
+            return 0;
+        }
+
+        int reports = 0;
+        for (int i = 0; i < _links.Length; i++)
+        {
+            long tail = _links[i].WriterTail;
+            if (_writerAlive[i] && tail > _position)
+            {
+                ReportFault(i, $"lost write: the writer sent up to {tail} on link {i}, nothing after {_position} arrived", now);
+                reports++;
+            }
+        }
+
+        _stallSince = now;
+        return reports;
+    }
+
+    private void ReportFault(int link, string reason, long now)
+    {
+        long count = ++_faultReports[link];
+        foreach (SegmentedQueueReader each in _links)
+        {
+            each.ReportFault(link, count);
+        }
+
+        FaultsReported++;
+        LinkFailed?.Invoke(this, new LinkFailure(link, reason, now));
+    }
+}

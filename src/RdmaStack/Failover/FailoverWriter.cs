@@ -1,0 +1,388 @@
+using System.Runtime.CompilerServices;
+using RdmaStack.Queues;
+using RdmaStack.Transport;
+
+namespace RdmaStack.Failover;
+
+/// <summary>
+/// One logical stream over several links (US 9,948,545): link 0 carries a segmented queue, the others are
+/// connected standbys with queues of their own. When the active link fails, the messages the reader has
+/// not acknowledged are copied from its queue into a standby's, the standby becomes active and they are
+/// sent again; the reader drops what it already delivered. The user sees one stream, a
+/// <see cref="FailedOver"/> event, counters, and <see cref="QueueStatus.FailingOver"/> while a resend runs.
+/// </summary>
+/// <remarks>
+/// <para>Sequence numbers are the stream's own and continue across links; a slot's place in every ring is
+/// fixed by its sequence, so the copy is a copy of the same offsets and the reader needs no renumbering.</para>
+/// <para>Health: a failed write or error completion, a reader heartbeat that stops moving for
+/// <see cref="FailoverOptions.HeartbeatTimeout"/>, or a fault report written by the reader (a corrupt
+/// slot, a lost write) marks a link failed. Call <see cref="Maintain"/> from the writer's loop: it retires
+/// completions, sends heartbeats, checks the reader's, and continues a resend.</para>
+/// <para>Thread-safety: one writer thread for Offer and Maintain; the events are raised on it.</para>
+/// </remarks>
+public sealed class FailoverWriter : IDisposable
+{
+    private readonly SegmentedQueueWriter[] _links;
+    private readonly LinkState[] _states;
+    private readonly long[] _lastReaderHeartbeat;
+    private readonly long[] _lastHeartbeatChange;
+    private readonly long[] _faultReportsSeen;
+    private readonly TimeProvider _time;
+    private readonly long _heartbeatIntervalTicks;
+    private readonly long _heartbeatTimeoutTicks;
+    private readonly int _slotsPerSegment;
+    private int _active;
+    private int _mirrorHolder;
+    private long _tail;
+    private long _resendNext = 1;
+    private long _resendLast;
+    private long _lastHeartbeatSent;
+    private bool _disposed;
+
+    /// <summary>Creates the group; link 0 starts active, the others standing by.</summary>
+    /// <param name="links">One writer per link, all of the same geometry, none written yet.</param>
+    /// <param name="options">Timing and policy; defaults if null.</param>
+    /// <param name="timeProvider">The clock (tests pass an adjustable one); the system clock if null.</param>
+    public FailoverWriter(IReadOnlyList<SegmentedQueueWriter> links, FailoverOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(links);
+        if (links.Count is < 1 or > ControlBlockDescriptor.MaxLinks)
+        {
+            throw new ArgumentException($"A failover group has 1 to {ControlBlockDescriptor.MaxLinks} links, got {links.Count}.", nameof(links));
+        }
+
+        SegmentedQueueGeometry geometry = links[0].Geometry;
+        foreach (SegmentedQueueWriter link in links)
+        {
+            if (link.Geometry != geometry)
+            {
+                throw new ArgumentException($"Every link needs the same geometry: {link.Geometry} differs from {geometry}.", nameof(links));
+            }
+        }
+
+        Options = options ?? new FailoverOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _links = [.. links];
+        _states = new LinkState[_links.Length];
+        _lastReaderHeartbeat = new long[_links.Length];
+        _lastHeartbeatChange = new long[_links.Length];
+        _faultReportsSeen = new long[ControlBlockDescriptor.MaxLinks];
+        _heartbeatIntervalTicks = ToTicks(Options.HeartbeatInterval);
+        _heartbeatTimeoutTicks = ToTicks(Options.HeartbeatTimeout);
+        _slotsPerSegment = geometry.SlotsPerSegment;
+        long now = _time.GetTimestamp();
+        for (int i = 0; i < _links.Length; i++)
+        {
+            _states[i] = i == 0 ? LinkState.Active : LinkState.Standby;
+            _lastHeartbeatChange[i] = now;
+        }
+    }
+
+    /// <summary>Raised when a link is found broken (on the writer thread).</summary>
+    public event EventHandler<LinkFailure>? LinkFailed;
+
+    /// <summary>Raised when the stream moved to another link (on the writer thread).</summary>
+    public event EventHandler<FailoverEvent>? FailedOver;
+
+    /// <summary>Timing and policy.</summary>
+    public FailoverOptions Options { get; }
+
+    /// <summary>Number of links.</summary>
+    public int LinkCount => _links.Length;
+
+    /// <summary>The link carrying the stream, or -1 when none is healthy.</summary>
+    public int ActiveLink => _active;
+
+    /// <summary>The last sequence accepted.</summary>
+    public long Position => _tail;
+
+    /// <summary>The highest head the reader published on any link: everything up to it is delivered.</summary>
+    public long AcknowledgedPosition
+    {
+        get
+        {
+            long head = 0;
+            foreach (SegmentedQueueWriter link in _links)
+            {
+                head = Math.Max(head, link.PublishedHead);
+            }
+
+            return head;
+        }
+    }
+
+    /// <summary>Where the group stands.</summary>
+    public FailoverStatus Status => _active < 0 ? FailoverStatus.NoHealthyLink : _resendNext <= _resendLast ? FailoverStatus.FailingOver : FailoverStatus.Active;
+
+    /// <summary>Failovers done.</summary>
+    public long Failovers { get; private set; }
+
+    /// <summary>Links found broken.</summary>
+    public long LinkFailures { get; private set; }
+
+    /// <summary>Messages sent again by failovers.</summary>
+    public long MessagesResent { get; private set; }
+
+    /// <summary>The state of link <paramref name="link"/>.</summary>
+    /// <param name="link">Link index.</param>
+    /// <returns>Its state.</returns>
+    public LinkState GetLinkState(int link) => _states[link];
+
+    /// <summary>Writes a message on the active link.</summary>
+    /// <param name="message">At most the slot payload.</param>
+    /// <returns>The stream sequence number (&gt; 0), or <see cref="QueueStatus.BackPressured"/>,
+    /// <see cref="QueueStatus.FailingOver"/> (a resend is running: retry shortly),
+    /// <see cref="QueueStatus.NotConnected"/> (no healthy link) or <see cref="QueueStatus.Closed"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long Offer(ReadOnlySpan<byte> message)
+    {
+        if (_resendNext <= _resendLast || _active < 0)
+        {
+            long blocked = Unblock();
+            if (blocked < 0)
+            {
+                return blocked;
+            }
+        }
+
+        long status = _links[_active].Offer(message);
+        if (status > 0)
+        {
+            _tail = status;
+            return status;
+        }
+
+        return status == QueueStatus.BackPressured || _disposed ? status : OnWriteFailed(status);
+    }
+
+    /// <summary>Housekeeping for the writer's loop: retires completions, sends heartbeats every
+    /// <see cref="FailoverOptions.HeartbeatInterval"/>, checks the reader's heartbeats and fault reports,
+    /// and continues a resend. Cheap enough to call every iteration.</summary>
+    /// <returns>Work done (completions retired, heartbeats sent, resends posted).</returns>
+    public int Maintain()
+    {
+        if (_disposed)
+        {
+            return 0;
+        }
+
+        int work = 0;
+        long now = _time.GetTimestamp();
+        for (int i = 0; i < _links.Length; i++)
+        {
+            if (_states[i] == LinkState.Failed)
+            {
+                continue;
+            }
+
+            SegmentedQueueWriter link = _links[i];
+            int done = link.PollCompletions();
+            if (done < 0)
+            {
+                Fail(i, "error completion on the link", now);
+                continue;
+            }
+
+            work += done;
+            long heartbeat = link.ReaderHeartbeat;
+            if (heartbeat != _lastReaderHeartbeat[i])
+            {
+                _lastReaderHeartbeat[i] = heartbeat;
+                _lastHeartbeatChange[i] = now;
+            }
+            else if (_heartbeatTimeoutTicks > 0 && now - _lastHeartbeatChange[i] > _heartbeatTimeoutTicks)
+            {
+                Fail(i, $"the reader's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms", now);
+                continue;
+            }
+
+            for (int j = 0; j < _links.Length; j++)
+            {
+                long reports = link.FaultReport(j);
+                if (reports > _faultReportsSeen[j])
+                {
+                    _faultReportsSeen[j] = reports;
+                    Fail(j, "the reader reported the link broken (a corrupt slot or a lost write)", now);
+                }
+            }
+        }
+
+        if (now - _lastHeartbeatSent >= _heartbeatIntervalTicks)
+        {
+            _lastHeartbeatSent = now;
+            for (int i = 0; i < _links.Length; i++)
+            {
+                if (_states[i] != LinkState.Failed)
+                {
+                    WriteStatus status = _links[i].SendHeartbeat();
+                    if (status == WriteStatus.Posted)
+                    {
+                        work++;
+                    }
+                    else if (status != WriteStatus.SendQueueFull)
+                    {
+                        Fail(i, $"heartbeat write failed: {status}", now);
+                    }
+                }
+            }
+        }
+
+        if (_resendNext <= _resendLast && _active >= 0)
+        {
+            work += ContinueResend();
+        }
+
+        return work;
+    }
+
+    /// <summary>Marks link <paramref name="link"/> failed (e.g. the application saw its port go down);
+    /// if it was active, the stream fails over at once.</summary>
+    /// <param name="link">Link index.</param>
+    /// <param name="reason">Why, for the event.</param>
+    public void MarkFailed(int link, string reason) => Fail(link, reason, _time.GetTimestamp());
+
+    /// <summary>Puts a repaired link back as a standby (the failback path; it may be the one that failed
+    /// first). Its send queue must be empty (a re-established connection). If no link was healthy, the
+    /// stream resumes on it at once, sending again everything unacknowledged.</summary>
+    /// <param name="link">Link index.</param>
+    public void Restore(int link)
+    {
+        if (_states[link] != LinkState.Failed)
+        {
+            return;
+        }
+
+        _links[link].ResetSendQueue();
+        _states[link] = LinkState.Standby;
+        _lastHeartbeatChange[link] = _time.GetTimestamp();
+        _lastReaderHeartbeat[link] = _links[link].ReaderHeartbeat;
+        if (_active < 0)
+        {
+            Activate(link, -1, "a link was restored after every link had failed", _time.GetTimestamp());
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (SegmentedQueueWriter link in _links)
+        {
+            link.Dispose();
+        }
+    }
+
+    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * TimeProvider.System.TimestampFrequency);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long Unblock()
+    {
+        if (_disposed)
+        {
+            return QueueStatus.Closed;
+        }
+
+        if (_active < 0)
+        {
+            return QueueStatus.NotConnected;
+        }
+
+        ContinueResend();
+        return _resendNext <= _resendLast ? QueueStatus.FailingOver : 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long OnWriteFailed(long status)
+    {
+        Fail(_active, $"write failed: {QueueStatus.Describe(status)}", _time.GetTimestamp());
+        return _active < 0 ? QueueStatus.NotConnected : QueueStatus.FailingOver;
+    }
+
+    private void Fail(int link, string reason, long now)
+    {
+        if (_states[link] == LinkState.Failed)
+        {
+            return;
+        }
+
+        bool wasActive = link == _active;
+        _states[link] = LinkState.Failed;
+        LinkFailures++;
+        LinkFailed?.Invoke(this, new LinkFailure(link, reason, now));
+        if (!wasActive)
+        {
+            return;
+        }
+
+        _active = -1;
+        for (int step = 1; step <= _links.Length; step++)
+        {
+            int candidate = (link + step) % _links.Length;
+            if (_states[candidate] == LinkState.Standby)
+            {
+                Activate(candidate, link, reason, now);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Copies the unacknowledged slots from the mirror that holds them into <paramref name="link"/>'s
+    /// mirror, makes it active and starts sending them again.</summary>
+    private void Activate(int link, int from, string reason, long detectedAt)
+    {
+        long acknowledged = AcknowledgedPosition;
+        long first = acknowledged + 1;
+        if (Options.ResendScope == ResendScope.CurrentSegment && _tail > 0)
+        {
+            first = Math.Max(first, _tail - ((_tail - 1) % _slotsPerSegment));
+        }
+
+        SegmentedQueueWriter target = _links[link];
+        if (link != _mirrorHolder)
+        {
+            target.CopySlotsFrom(_links[_mirrorHolder], first, _tail);
+        }
+
+        target.ResumeAt(_tail, acknowledged);
+        _mirrorHolder = link;
+        _active = link;
+        _states[link] = LinkState.Active;
+        _resendNext = first;
+        _resendLast = _tail;
+        Failovers++;
+        FailedOver?.Invoke(this, new FailoverEvent(from, link, reason, detectedAt, first, _tail));
+        ContinueResend();
+    }
+
+    /// <summary>Posts the pending resends while the send queue has room; a failure moves on to the next link.</summary>
+    private int ContinueResend()
+    {
+        int posted = 0;
+        while (_resendNext <= _resendLast)
+        {
+            WriteStatus status = _links[_active].RepostSlot(_resendNext);
+            if (status == WriteStatus.Posted)
+            {
+                _resendNext++;
+                MessagesResent++;
+                posted++;
+            }
+            else if (status == WriteStatus.SendQueueFull)
+            {
+                break;
+            }
+            else
+            {
+                Fail(_active, $"write failed during the resend: {status}", _time.GetTimestamp());
+                break;
+            }
+        }
+
+        return posted;
+    }
+}

@@ -1,0 +1,150 @@
+using RdmaStack.Failover;
+using RdmaStack.Queues;
+using RdmaStack.Transport;
+using RdmaStack.Transport.FaultInjection;
+using RdmaStack.Transport.SharedMemory;
+
+namespace RdmaStack.Tests.Failover;
+
+/// <summary>
+/// A writer and a reader joined by N links in one process, each link a local shared-memory queue with a
+/// fault injector on both directions, driven by a manual clock; plus a stream checker.
+/// </summary>
+internal sealed class FailoverGroup : IDisposable
+{
+    private readonly LocalQueuePair[] _pairs;
+
+    public FailoverGroup(int links = 2, SegmentedQueueGeometry? geometry = null, FailoverOptions? options = null, int checksumRetryLimit = 4, int maxHeld = 4096)
+    {
+        Geometry = geometry ?? new SegmentedQueueGeometry(4, 8, 16);
+        Switches = new LinkFaultSwitch[links];
+        Slots = new FaultInjectingChannel[links];
+        Heads = new FaultInjectingChannel[links];
+        _pairs = new LocalQueuePair[links];
+        for (int i = 0; i < links; i++)
+        {
+            var cable = new LinkFaultSwitch();
+            Switches[i] = cable;
+            int link = i;
+            int direction = 0;
+            _pairs[i] = SharedMemoryProvider.CreateLocalPair(
+                Geometry,
+                channel =>
+                {
+                    var injector = new FaultInjectingChannel(channel, cable, maxHeld);
+                    if (direction++ == 0)
+                    {
+                        Slots[link] = injector;
+                    }
+                    else
+                    {
+                        Heads[link] = injector;
+                    }
+
+                    return injector;
+                },
+                checksumRetryLimit,
+                signalInterval: 4);
+        }
+
+        Options = options ?? new FailoverOptions();
+        Writer = new FailoverWriter([.. _pairs.Select(p => p.Writer)], Options, Clock);
+        Reader = new FailoverReader([.. _pairs.Select(p => p.Reader)], Options, Clock);
+    }
+
+    public ManualClock Clock { get; } = new();
+
+    public SegmentedQueueGeometry Geometry { get; }
+
+    public FailoverOptions Options { get; }
+
+    public LinkFaultSwitch[] Switches { get; }
+
+    public FaultInjectingChannel[] Slots { get; }
+
+    public FaultInjectingChannel[] Heads { get; }
+
+    public FailoverWriter Writer { get; }
+
+    public FailoverReader Reader { get; }
+
+    public List<long> Delivered { get; } = [];
+
+    public long Sent { get; private set; }
+
+    public static byte[] Message(long sequence) => BitConverter.GetBytes(sequence * 7919);
+
+    /// <summary>Offers the next message; true if accepted.</summary>
+    public bool TryOffer()
+    {
+        long status = Writer.Offer(Message(Sent + 1));
+        if (status > 0)
+        {
+            Assert.Equal(Sent + 1, status);
+            Sent++;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Offers <paramref name="count"/> messages, polling and maintaining both ends as needed.</summary>
+    public void Send(int count)
+    {
+        long target = Sent + count;
+        int idle = 0;
+        while (Sent < target)
+        {
+            if (!TryOffer())
+            {
+                Pump();
+                Assert.True(++idle < 10_000, $"stuck at {Sent}: writer {Writer.Status}, reader at {Reader.Position}");
+            }
+        }
+    }
+
+    /// <summary>One round of the reader's and writer's loops.</summary>
+    public int Pump(int limit = int.MaxValue)
+    {
+        var handler = new Recorder(Delivered);
+        int n = Reader.Poll(ref handler, limit);
+        Reader.Maintain();
+        Writer.Maintain();
+        return n;
+    }
+
+    /// <summary>Polls until the reader has everything sent (or gives up).</summary>
+    public void Drain()
+    {
+        for (int i = 0; i < 10_000 && Reader.Position < Sent; i++)
+        {
+            Pump();
+        }
+    }
+
+    /// <summary>Every sequence 1..Sent delivered exactly once, in order, with its own content.</summary>
+    public void AssertExactlyOnceInOrder()
+    {
+        Assert.Equal(Sent, Delivered.Count);
+        for (int i = 0; i < Delivered.Count; i++)
+        {
+            Assert.Equal(i + 1, Delivered[i]);
+        }
+    }
+
+    public void Dispose()
+    {
+        Writer.Dispose();
+        Reader.Dispose();
+    }
+
+    /// <summary>Records sequences and checks that the payload is the message of that sequence.</summary>
+    private readonly struct Recorder(List<long> delivered) : IMessageHandler
+    {
+        public void OnMessage(ReadOnlySpan<byte> payload, long sequence)
+        {
+            Assert.True(payload.SequenceEqual(Message(sequence)), $"payload of {sequence} is not its message");
+            delivered.Add(sequence);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using RdmaStack.Failover;
+using RdmaStack.Queues;
+
+namespace RdmaStack.Tests.Failover;
+
+public class FailoverTests
+{
+    [Fact]
+    public void Failure_while_a_segment_is_half_written_loses_and_repeats_nothing()
+    {
+        using var g = new FailoverGroup(); // 4 segments x 8 slots
+        var events = new List<FailoverEvent>();
+        g.Writer.FailedOver += (_, e) => events.Add(e);
+        g.Send(16);
+        g.Pump(); // two whole segments read and acknowledged on both links
+        g.Send(4); // 17..20: half of segment 2 written
+        Assert.Equal(2, g.Pump(limit: 2)); // 17 and 18 delivered, not yet acknowledged (mid-segment)
+        g.Switches[0].Kill();
+        g.Send(30);
+        g.Drain();
+
+        g.AssertExactlyOnceInOrder(); // 17 and 18 came again on link 1 and were dropped
+        Assert.Equal(1, g.Writer.Failovers);
+        Assert.Equal(1, g.Writer.ActiveLink);
+        Assert.Equal(LinkState.Failed, g.Writer.GetLinkState(0));
+        FailoverEvent e = Assert.Single(events);
+        Assert.Equal((0, 1), (e.From, e.To));
+        Assert.Equal(17, e.FirstResent);
+        Assert.Equal(20, e.LastResent);
+        Assert.Equal(1, g.Reader.Switches);
+        Assert.Equal(1, g.Reader.ActiveLink);
+    }
+
+    [Fact]
+    public void Failure_before_the_reader_read_anything_resends_everything()
+    {
+        using var g = new FailoverGroup();
+        g.Send(12);
+        g.Switches[0].Kill();
+        g.Send(10);
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+        Assert.Equal(12, g.Writer.MessagesResent);
+    }
+
+    [Fact]
+    public void Offer_reports_failing_over_while_the_resend_cannot_finish()
+    {
+        using var g = new FailoverGroup(maxHeld: 4);
+        g.Send(10);
+        g.Slots[1].HoldWrites(int.MaxValue); // link 1 keeps 4 writes back, then its send queue is full
+        g.Switches[0].Kill();
+        Assert.Equal(QueueStatus.FailingOver, g.Writer.Offer(FailoverGroup.Message(11)));
+        Assert.Equal(FailoverStatus.FailingOver, g.Writer.Status);
+        Assert.Equal(QueueStatus.FailingOver, g.Writer.Offer(FailoverGroup.Message(11)));
+
+        g.Slots[1].HoldWrites(0);
+        g.Slots[1].ReleaseHeld(); // the queue drains: the resend finishes and offers go through again
+        g.Send(5);
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+    }
+
+    [Fact]
+    public void Failure_during_the_resend_moves_on_and_loses_nothing()
+    {
+        using var g = new FailoverGroup(links: 3);
+        g.Send(20);
+        g.Slots[1].FailAfter(3); // link 1 dies after three of the resent slots
+        g.Switches[0].Kill();
+        g.Send(10);
+        g.Drain();
+
+        g.AssertExactlyOnceInOrder();
+        Assert.Equal(2, g.Writer.Failovers);
+        Assert.Equal(2, g.Writer.ActiveLink);
+        Assert.Equal(LinkState.Failed, g.Writer.GetLinkState(1));
+    }
+
+    [Fact]
+    public void No_healthy_link_when_the_standby_fails_too_and_nothing_lost_when_one_returns()
+    {
+        using var g = new FailoverGroup();
+        g.Send(14);
+        g.Switches[1].Kill();
+        g.Writer.Maintain(); // the standby's heartbeat write fails: link 1 is marked failed
+        Assert.Equal(LinkState.Failed, g.Writer.GetLinkState(1));
+        g.Switches[0].Kill();
+
+        Assert.Equal(QueueStatus.NotConnected, g.Writer.Offer(FailoverGroup.Message(15)));
+        Assert.Equal(FailoverStatus.NoHealthyLink, g.Writer.Status);
+        Assert.Equal(-1, g.Writer.ActiveLink);
+        Assert.Equal(QueueStatus.NotConnected, g.Writer.Offer(FailoverGroup.Message(15)));
+
+        g.Switches[1].Repair();
+        g.Writer.Restore(1);
+        Assert.Equal(FailoverStatus.Active, g.Writer.Status);
+        g.Send(10);
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+        Assert.Equal(24, g.Delivered.Count);
+    }
+
+    [Fact]
+    public void Corrupt_slot_triggers_failover_and_is_never_delivered()
+    {
+        using var g = new FailoverGroup(checksumRetryLimit: 4);
+        var reported = new List<LinkFailure>();
+        g.Reader.LinkFailed += (_, e) => reported.Add(e);
+        g.Send(5);
+        g.Slots[0].CorruptNextWrite();
+        g.Send(5); // message 6 lands corrupted on link 0
+        for (int i = 0; i < 20 && g.Writer.Failovers == 0; i++)
+        {
+            g.Pump();
+        }
+
+        Assert.Equal(1, g.Writer.Failovers);
+        Assert.Equal(1, g.Slots[0].Corrupted);
+        LinkFailure report = Assert.Single(reported);
+        Assert.Equal(0, report.Link);
+        Assert.Contains("corrupt slot at sequence 6", report.Reason, StringComparison.Ordinal);
+        g.Send(10);
+        g.Drain();
+        g.AssertExactlyOnceInOrder(); // and each payload matched its message: the corrupt copy was never delivered
+    }
+
+    [Fact]
+    public void Lost_write_is_detected_from_the_writer_heartbeat_and_resent()
+    {
+        using var g = new FailoverGroup();
+        g.Send(3);
+        g.Slots[0].DropNextWrite();
+        g.Send(3); // 4 never lands on link 0; 5 and 6 do
+        g.Pump();
+        Assert.Equal(3, g.Reader.Position);
+
+        g.Clock.Advance(g.Options.LostWriteTimeout / 2);
+        g.Pump();
+        Assert.Equal(0, g.Writer.Failovers); // not yet: a slow link is not a broken one
+        g.Clock.Advance(g.Options.LostWriteTimeout);
+        g.Pump();
+        g.Pump();
+        Assert.Equal(1, g.Writer.Failovers);
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+    }
+
+    [Fact]
+    public void Delayed_writes_land_late_in_order_without_a_failover()
+    {
+        using var g = new FailoverGroup();
+        g.Send(2);
+        g.Slots[0].HoldWrites(3);
+        g.Send(5);
+        g.Pump();
+        Assert.Equal(2, g.Reader.Position);
+        g.Slots[0].ReleaseHeld();
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+        Assert.Equal(0, g.Writer.Failovers);
+    }
+
+    [Fact]
+    public void Writer_fails_a_link_whose_reader_heartbeat_stops()
+    {
+        using var g = new FailoverGroup();
+        var failures = new List<LinkFailure>();
+        g.Writer.LinkFailed += (_, e) => failures.Add(e);
+        g.Send(5);
+        g.Pump();
+        g.Heads[0].HoldWrites(int.MaxValue); // nothing from the reader reaches the writer over link 0
+        for (int i = 0; i < 10; i++)
+        {
+            g.Clock.Advance(g.Options.HeartbeatTimeout / 4);
+            g.Pump();
+        }
+
+        Assert.Equal(1, g.Writer.Failovers);
+        Assert.Contains("heartbeat stopped", Assert.Single(failures).Reason, StringComparison.Ordinal);
+        g.Send(10);
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+    }
+
+    [Fact]
+    public void Reader_notices_a_silent_writer()
+    {
+        using var g = new FailoverGroup();
+        var failures = new List<LinkFailure>();
+        g.Reader.LinkFailed += (_, e) => failures.Add(e);
+        g.Writer.Maintain();
+        g.Pump();
+        g.Slots[1].HoldWrites(int.MaxValue);
+        g.Clock.Advance(g.Options.HeartbeatTimeout * 2);
+        g.Reader.Maintain();
+        Assert.False(g.Reader.IsWriterAlive(1));
+        Assert.Contains("writer's heartbeat stopped", Assert.Single(failures, f => f.Link == 1).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Repeated_failovers_and_failbacks_keep_the_stream_exact()
+    {
+        var random = new Random(20261126);
+        using var g = new FailoverGroup(links: 2, geometry: new SegmentedQueueGeometry(3, 4, 16));
+        for (int round = 0; round < 300; round++)
+        {
+            g.Send(random.Next(0, 30));
+            if (random.Next(3) == 0)
+            {
+                g.Pump();
+            }
+
+            int victim = g.Writer.ActiveLink;
+            g.Switches[victim].Kill();
+            g.Send(random.Next(1, 10));
+            if (random.Next(2) == 0)
+            {
+                g.Pump();
+            }
+
+            g.Switches[victim].Repair();
+            g.Writer.Restore(victim); // failback: the repaired link is the new standby
+            Assert.Equal(LinkState.Standby, g.Writer.GetLinkState(victim));
+        }
+
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+        Assert.Equal(300, g.Writer.Failovers);
+    }
+
+    [Fact]
+    public void Current_segment_scope_resends_only_the_tail_segment()
+    {
+        using var g = new FailoverGroup(options: new FailoverOptions { ResendScope = ResendScope.CurrentSegment });
+        var events = new List<FailoverEvent>();
+        g.Writer.FailedOver += (_, e) => events.Add(e);
+        g.Send(20); // unread: nothing acknowledged
+        g.Switches[0].Kill();
+        g.TryOffer();
+        FailoverEvent e = Assert.Single(events);
+        Assert.Equal(17, e.FirstResent); // segment 3 holds 17..24
+        Assert.Equal(20, e.LastResent);
+    }
+
+    [Fact]
+    public void Rejects_links_of_different_geometry()
+    {
+        using var a = RdmaStack.Transport.SharedMemory.SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 2, 8));
+        using var b = RdmaStack.Transport.SharedMemory.SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 4, 8));
+        var e = Assert.Throws<ArgumentException>(() => new FailoverWriter([a.Writer, b.Writer]));
+        Assert.Contains("same geometry", e.Message, StringComparison.Ordinal);
+    }
+}
