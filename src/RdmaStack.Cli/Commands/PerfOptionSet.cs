@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Globalization;
+using RdmaStack.Cli.Demo;
+using RdmaStack.Cli.Perf;
+using RdmaStack.Queues;
+
+namespace RdmaStack.Cli.Commands;
+
+/// <summary>The options `perf write-lat|write-bw` and its peer processes share.</summary>
+internal sealed class PerfOptionSet
+{
+    public Option<string> Sizes { get; } = new("--sizes") { Description = "Message sizes in bytes, e.g. 8,64,512,4096 (default: powers of two from 8 to 4096)" };
+
+    public Option<int?> Iterations { get; } = new("--iterations", "-n") { Description = "Measured round trips (write-lat, default 100,000) or messages (write-bw, default 2,000,000) per size" };
+
+    public Option<int?> Warmup { get; } = new("--warmup") { Description = "Unmeasured round trips or messages first, per size (default 10% of --iterations)" };
+
+    public Option<int> Segments { get; } = new("--segments") { Description = "Segments per queue", DefaultValueFactory = _ => 4 };
+
+    public Option<int> Slots { get; } = new("--slots") { Description = "Slots per segment", DefaultValueFactory = _ => 256 };
+
+    public Option<string> Transport { get; } = new("--transport") { Description = "Provider", DefaultValueFactory = _ => "shm" };
+
+    public Option<string> Idle { get; } = new("--idle") { Description = "What a waiting hot thread does: spin, yield or backoff", DefaultValueFactory = _ => "spin" };
+
+    public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds without progress before a side gives up", DefaultValueFactory = _ => 30 };
+
+    public Option<string?> Cpus { get; } = CpusOption.Create();
+
+    public Option<bool> LockMemory { get; } = new("--mlock") { Description = "mlockall(MCL_CURRENT|MCL_FUTURE) in both peers (reports why not, if refused)" };
+
+    public Option<string?> Json { get; } = new("--json") { Description = "Write the result (machine, command, commit, figures) to this JSON file" };
+
+    public PerfOptionSet()
+    {
+        Sizes.Validators.Add(r =>
+        {
+            try
+            {
+                _ = ParseSizes(r.GetValueOrDefault<string>());
+            }
+            catch (FormatException e)
+            {
+                r.AddError(e.Message);
+            }
+        });
+        Iterations.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--iterations must be at least 1."); } });
+        Warmup.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 0) { r.AddError("--warmup must not be negative."); } });
+        Segments.Validators.Add(r => { if (r.GetValueOrDefault<int>() < SegmentedQueueGeometry.MinSegments) { r.AddError($"--segments must be at least {SegmentedQueueGeometry.MinSegments}."); } });
+        Slots.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--slots must be at least 1."); } });
+        Transport.AcceptOnlyFromAmong([.. DemoTransports.Names]);
+        Idle.AcceptOnlyFromAmong([.. IdleStrategies.Names]);
+        Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
+    }
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, Segments, Slots, Transport, Idle, Timeout, Cpus, LockMemory, Json })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public PerfOptions Bind(PerfTest test, ParseResult result)
+    {
+        int iterations = result.GetValue(Iterations) ?? (test == PerfTest.WriteLatency ? 100_000 : 2_000_000);
+        return new PerfOptions(
+            test,
+            ParseSizes(result.GetValue(Sizes)),
+            iterations,
+            result.GetValue(Warmup) ?? (iterations / 10),
+            result.GetValue(Segments),
+            result.GetValue(Slots),
+            result.GetValue(Transport)!,
+            result.GetValue(Idle)!,
+            TimeSpan.FromSeconds(result.GetValue(Timeout)))
+        {
+            Cpus = CpusOption.Parse(result.GetValue(Cpus)),
+            LockMemory = result.GetValue(LockMemory),
+            JsonPath = result.GetValue(Json),
+        };
+    }
+
+    /// <summary>"8,64,512" to sizes; null is the default sweep.</summary>
+    /// <exception cref="FormatException">Not a list of sizes from 0 to the largest slot payload.</exception>
+    public static IReadOnlyList<int> ParseSizes(string? text)
+    {
+        if (text is null)
+        {
+            return PerfOptions.DefaultSizes;
+        }
+
+        var sizes = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size > SegmentedQueueGeometry.MaxSlotPayload)
+            {
+                throw new FormatException($"--sizes {text}: '{part}' is not a message size (0 to {SegmentedQueueGeometry.MaxSlotPayload} bytes).");
+            }
+
+            sizes.Add(size);
+        }
+
+        return sizes;
+    }
+
+    /// <summary>The same options as arguments for the peer processes (every value explicit).</summary>
+    public static IEnumerable<string> ToArguments(PerfOptions o)
+    {
+        var ic = CultureInfo.InvariantCulture;
+        string[] arguments =
+        [
+            "--test", o.TestName,
+            "--sizes", string.Join(',', o.Sizes),
+            "--iterations", o.Iterations.ToString(ic),
+            "--warmup", o.Warmup.ToString(ic),
+            "--segments", o.Segments.ToString(ic),
+            "--slots", o.Slots.ToString(ic),
+            "--transport", o.Transport,
+            "--idle", o.Idle,
+            "--timeout", o.StallTimeout.TotalSeconds.ToString(ic),
+            .. CpusOption.ToArguments(o.Cpus),
+        ];
+        return o.LockMemory ? [.. arguments, "--mlock"] : arguments;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using RdmaStack.Queues;
+using RdmaStack.Threading;
+
+namespace RdmaStack.Cli.Perf;
+
+/// <summary>
+/// write-lat: the initiator writes a message and spins until the responder's echo arrives, like
+/// perftest's write_lat. One timestamp per round trip (the gap between consecutive ones is one RTT
+/// plus one timer read, which is subtracted), so the timer costs half what two reads per RTT would.
+/// </summary>
+internal static class LatencyPeer
+{
+    /// <summary>The initiator: returns the one-way figures (RTT / 2) of this size.</summary>
+    public static PerfSizeResult RunInitiator(SegmentedQueueWriter output, SegmentedQueueReader input, int size, PerfOptions options, IIdleStrategy idle, double timerTicks)
+    {
+        long[] rtts = new long[options.Iterations];
+        var pong = new CountingHandler();
+        long stallTicks = StallTicks(options);
+        long previous = Stopwatch.GetTimestamp();
+        for (int i = -options.Warmup; i < options.Iterations; i++)
+        {
+            Send(output, size, i, idle, stallTicks);
+            long spins = 0;
+            while (input.Poll(ref pong, 1) == 0)
+            {
+                idle.Idle(0);
+                if ((++spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - previous > stallTicks)
+                {
+                    throw new TimeoutException($"write-lat {size} B: no echo of round trip {i} within {options.StallTimeout.TotalSeconds:0.#} s");
+                }
+            }
+
+            long now = Stopwatch.GetTimestamp();
+            if (i >= 0)
+            {
+                rtts[i] = now - previous;
+            }
+
+            previous = now;
+        }
+
+        PerfSizeResult result = LatencyStatistics.Summarize(rtts, timerTicks, 2);
+        double messagesPerSecond = result.TAvgNs > 0 ? 1e9 / result.TAvgNs : 0;
+        return result with
+        {
+            Size = size,
+            MessagesPerSecond = messagesPerSecond,
+            MegabytesPerSecond = messagesPerSecond * size / 1e6,
+        };
+    }
+
+    /// <summary>The responder: echoes every message back on its own queue.</summary>
+    public static void RunResponder(SegmentedQueueWriter output, SegmentedQueueReader input, int size, PerfOptions options, IIdleStrategy idle)
+    {
+        var echo = new Echo(output, idle, StallTicks(options));
+        long total = (long)options.Warmup + options.Iterations;
+        long last = Stopwatch.GetTimestamp(), spins = 0;
+        while (echo.Echoed < total)
+        {
+            if (input.Poll(ref echo, 1) > 0)
+            {
+                spins = 0;
+                last = Stopwatch.GetTimestamp();
+                continue;
+            }
+
+            idle.Idle(0);
+            if ((++spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - last > StallTicks(options))
+            {
+                throw new TimeoutException($"write-lat {size} B: no message after {echo.Echoed} echoes within {options.StallTimeout.TotalSeconds:0.#} s");
+            }
+        }
+    }
+
+    internal static long StallTicks(PerfOptions options) => (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>Claims a slot (waiting out back-pressure), stamps the round trip into it, commits.</summary>
+    internal static void Send(SegmentedQueueWriter output, int size, long stamp, IIdleStrategy idle, long stallTicks)
+    {
+        long status = output.TryClaim(size, out SlotClaim claim);
+        if (status == QueueStatus.BackPressured)
+        {
+            long start = Stopwatch.GetTimestamp();
+            while ((status = output.TryClaim(size, out claim)) == QueueStatus.BackPressured)
+            {
+                idle.Idle(0);
+                if (Stopwatch.GetTimestamp() - start > stallTicks)
+                {
+                    throw new TimeoutException($"back-pressured for {stallTicks / Stopwatch.Frequency} s");
+                }
+            }
+        }
+
+        if (status < 0)
+        {
+            throw new InvalidOperationException($"claim failed: {QueueStatus.Describe(status)}");
+        }
+
+        if (size >= sizeof(long))
+        {
+            BitConverter.TryWriteBytes(claim.Payload, stamp);
+        }
+
+        status = output.Commit(claim);
+        if (status < 0)
+        {
+            throw new InvalidOperationException($"commit failed: {QueueStatus.Describe(status)}");
+        }
+    }
+
+    private struct CountingHandler : IMessageHandler
+    {
+        public long Count;
+
+        public void OnMessage(ReadOnlySpan<byte> payload, long sequence) => Count++;
+    }
+
+    private struct Echo(SegmentedQueueWriter output, IIdleStrategy idle, long stallTicks) : IMessageHandler
+    {
+        public long Echoed;
+
+        public void OnMessage(ReadOnlySpan<byte> payload, long sequence)
+        {
+            long status;
+            if ((status = output.Offer(payload)) < 0)
+            {
+                long start = Stopwatch.GetTimestamp();
+                while ((status = output.Offer(payload)) == QueueStatus.BackPressured)
+                {
+                    idle.Idle(0);
+                    if (Stopwatch.GetTimestamp() - start > stallTicks)
+                    {
+                        break;
+                    }
+                }
+
+                if (status < 0)
+                {
+                    throw new InvalidOperationException($"echo failed: {QueueStatus.Describe(status)}");
+                }
+            }
+
+            Echoed++;
+        }
+    }
+}

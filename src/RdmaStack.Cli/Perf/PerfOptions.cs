@@ -1,0 +1,34 @@
+using RdmaStack.Queues;
+
+namespace RdmaStack.Cli.Perf;
+
+/// <summary>What one `rdmastack perf` run does.</summary>
+/// <param name="Test">write-lat or write-bw.</param>
+/// <param name="Sizes">Message sizes in bytes, run in this order.</param>
+/// <param name="Iterations">Measured round trips (write-lat) or messages (write-bw) per size.</param>
+/// <param name="Warmup">Unmeasured round trips or messages before them, per size.</param>
+/// <param name="Segments">Segments of each queue.</param>
+/// <param name="Slots">Slots per segment.</param>
+/// <param name="Transport">The provider ("shm").</param>
+/// <param name="Idle">The idle strategy of the waits ("spin", "yield", "backoff").</param>
+/// <param name="StallTimeout">A side that makes no progress this long gives up.</param>
+internal sealed record PerfOptions(PerfTest Test, IReadOnlyList<int> Sizes, int Iterations, int Warmup, int Segments, int Slots, string Transport, string Idle, TimeSpan StallTimeout)
+{
+    /// <summary>The sweep when --sizes is not given: powers of two from 8 B to 4 KiB.</summary>
+    public static IReadOnlyList<int> DefaultSizes { get; } = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
+
+    /// <summary>The two hot threads' CPUs (--cpus), or null.</summary>
+    public IReadOnlyList<int>? Cpus { get; init; }
+
+    /// <summary>Lock all memory (mlockall) in both peers.</summary>
+    public bool LockMemory { get; init; }
+
+    /// <summary>Where to write the JSON result, or null.</summary>
+    public string? JsonPath { get; init; }
+
+    /// <summary>The test's name as perftest spells it.</summary>
+    public string TestName => Test == PerfTest.WriteLatency ? "write-lat" : "write-bw";
+
+    /// <summary>The queue for one message size: slots hold exactly that payload.</summary>
+    public SegmentedQueueGeometry GeometryFor(int size) => new(Segments, Slots, size);
+}

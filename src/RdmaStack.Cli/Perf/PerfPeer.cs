@@ -1,0 +1,103 @@
+using System.Globalization;
+using RdmaStack.Cli.Demo;
+using RdmaStack.Queues;
+using RdmaStack.Threading;
+
+namespace RdmaStack.Cli.Perf;
+
+/// <summary>One process of `rdmastack perf`: pins its hot thread, then runs every size over a fresh pair of queues.</summary>
+internal static class PerfPeer
+{
+    public static PerfPeerResult Run(string role, string name, PerfOptions options)
+    {
+        var notes = new List<string>();
+        var sizes = new List<PerfSizeResult>();
+        double timerTicks = 0;
+        try
+        {
+            HotThread.Pin(role, options.Cpus);
+            if (options.Cpus is not null)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"{role}: pinned to CPU {string.Join(',', CpuAffinity.GetCurrentThreadAffinity())}"));
+            }
+
+            if (options.LockMemory)
+            {
+                notes.Add($"{role}: {MemoryLock.LockAll().Message}");
+            }
+
+            IIdleStrategy idle = IdleStrategies.Create(options.Idle);
+            IDemoTransport transport = DemoTransports.Create(options.Transport);
+            timerTicks = LatencyStatistics.TimerCostTicks();
+            foreach (int size in options.Sizes)
+            {
+                string queue = string.Create(CultureInfo.InvariantCulture, $"{name}.s{size}");
+                (SegmentedQueueWriter output, SegmentedQueueReader input) = transport.Open(role, queue, options.GeometryFor(size), options.StallTimeout);
+                using SegmentedQueueWriter outputScope = output;
+                using SegmentedQueueReader inputScope = input;
+                PerfSizeResult? result = RunSize(role, output, input, size, options, idle, timerTicks);
+                if (result is not null)
+                {
+                    sizes.Add(result);
+                }
+
+                // Both sides leave a size only when its traffic is done; a last handshake keeps the
+                // next size's queues from being torn down under a peer still reading.
+                LatencyPeer.Send(output, 0, -1, idle, LatencyPeer.StallTicks(options));
+                WaitForOne(input, idle, options, $"the peer finishing {size} B");
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or Transport.TransportException or CpuAffinityException or ArgumentException)
+        {
+            return new PerfPeerResult { Role = role, Sizes = sizes, Notes = notes, TimerCostNs = Ns(timerTicks), Error = e.Message };
+        }
+
+        return new PerfPeerResult { Role = role, Sizes = sizes, Notes = notes, TimerCostNs = Ns(timerTicks) };
+    }
+
+    private static PerfSizeResult? RunSize(string role, SegmentedQueueWriter output, SegmentedQueueReader input, int size, PerfOptions options, IIdleStrategy idle, double timerTicks)
+    {
+        bool sender = role == "sender";
+        if (options.Test == PerfTest.WriteLatency)
+        {
+            if (sender)
+            {
+                return LatencyPeer.RunInitiator(output, input, size, options, idle, timerTicks);
+            }
+
+            LatencyPeer.RunResponder(output, input, size, options, idle);
+            return null;
+        }
+
+        if (sender)
+        {
+            long backPressured = BandwidthPeer.RunSender(output, size, options, idle);
+            return new PerfSizeResult { Size = size, BackPressured = backPressured };
+        }
+
+        return BandwidthPeer.RunReceiver(input, size, options, idle);
+    }
+
+    private static void WaitForOne(SegmentedQueueReader input, IIdleStrategy idle, PerfOptions options, string what)
+    {
+        var sink = new Discard();
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + LatencyPeer.StallTicks(options);
+        while (input.Poll(ref sink, 1) == 0)
+        {
+            idle.Idle(0);
+            if (System.Diagnostics.Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"waited {options.StallTimeout.TotalSeconds:0.#} s for {what}");
+            }
+        }
+    }
+
+    private static double Ns(double ticks) => ticks * 1e9 / System.Diagnostics.Stopwatch.Frequency;
+
+    private struct Discard : IMessageHandler
+    {
+        public readonly void OnMessage(ReadOnlySpan<byte> payload, long sequence)
+        {
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using RdmaStack.Cli.Commands;
+using RdmaStack.Cli.Perf;
+
+namespace RdmaStack.Tests.Cli;
+
+/// <summary>`rdmastack perf`: both tests end to end between two real processes (small counts; figures are not judged).</summary>
+public class PerfTests
+{
+    [Theory]
+    [InlineData(true, "t_typical[us]")]
+    [InlineData(false, "msg/s")]
+    public void Runs_every_size_and_writes_the_json_result(bool latency, string column)
+    {
+        PerfTest test = latency ? PerfTest.WriteLatency : PerfTest.WriteBandwidth;
+        string json = Path.Combine(Path.GetTempPath(), $"rdmastack-perf-test-{Environment.ProcessId}-{test}.json");
+        var options = new PerfOptions(test, [0, 8, 64, 4096], Iterations: 5_000, Warmup: 500, Segments: 2, Slots: 16, "shm", "spin", TimeSpan.FromSeconds(20)) { JsonPath = json };
+        var console = new StringWriter();
+        try
+        {
+            int exit = PerfRunner.Run(options, "rdmastack perf test", console);
+
+            Assert.True(exit == 0, console.ToString());
+            Assert.Contains(column, console.ToString(), StringComparison.Ordinal);
+            using JsonDocument report = JsonDocument.Parse(File.ReadAllText(json));
+            JsonElement root = report.RootElement;
+            Assert.Equal(options.TestName, root.GetProperty("test").GetString());
+            Assert.Equal("rdmastack perf test", root.GetProperty("command").GetString());
+            Assert.False(string.IsNullOrEmpty(root.GetProperty("commit").GetString()));
+            Assert.True(root.GetProperty("machine").GetProperty("cores").GetInt32() >= 1);
+            JsonElement[] rows = [.. root.GetProperty("results").EnumerateArray()];
+            Assert.Equal([0, 8, 64, 4096], rows.Select(r => r.GetProperty("size").GetInt32()));
+            foreach (JsonElement row in rows)
+            {
+                Assert.True(row.GetProperty("tTypicalNs").GetDouble() > 0);
+                Assert.True(row.GetProperty("p999Ns").GetDouble() >= row.GetProperty("tTypicalNs").GetDouble());
+                Assert.True(row.GetProperty("messagesPerSecond").GetDouble() > 0);
+            }
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
+    public void Parses_sizes_and_rejects_bad_ones()
+    {
+        Assert.Equal([8, 64, 512, 4096], PerfOptionSet.ParseSizes("8,64,512,4096"));
+        Assert.Equal(PerfOptions.DefaultSizes, PerfOptionSet.ParseSizes(null));
+        Assert.Equal(8, PerfOptions.DefaultSizes[0]);
+        Assert.Equal(4096, PerfOptions.DefaultSizes[^1]);
+        Assert.Throws<FormatException>(() => PerfOptionSet.ParseSizes("8,x"));
+        Assert.Throws<FormatException>(() => PerfOptionSet.ParseSizes("-1"));
+    }
+
+    [Fact]
+    public void Percentiles_halve_round_trips_and_subtract_the_timer()
+    {
+        long tick = System.Diagnostics.Stopwatch.Frequency / 1_000_000_000 is var perNs && perNs > 0 ? perNs : 1;
+        long[] samples = [.. Enumerable.Range(1, 1000).Select(i => i * 100 * tick)];
+
+        PerfSizeResult r = LatencyStatistics.Summarize(samples, 0, 2);
+
+        Assert.Equal(50, r.TMinNs, 0.5);
+        Assert.Equal(25_000, r.TTypicalNs, 25.0);
+        Assert.Equal(49_500, r.P99Ns, 50.0);
+        Assert.Equal(25_025, r.TAvgNs, 1.0);
+        PerfSizeResult shifted = LatencyStatistics.Summarize(samples, 100 * tick, 2);
+        Assert.Equal(0.1, shifted.TMinNs, 0.1);
+    }
+}
