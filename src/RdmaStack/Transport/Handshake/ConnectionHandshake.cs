@@ -23,6 +23,8 @@ namespace RdmaStack.Transport.Handshake;
 ///           body = echo of the peer's nonce (32) | segments, slots, payload (3 x int32 LE) | GID (16)
 ///                | queue count (1) | per queue: role (1) qpn (4) psn (4) address (8) rkey (4) length (8)
 ///           MAC = HMAC-SHA256(secret, "rdmastack/offer/v1" | sender nonce | receiver nonce | magic..body)
+///  ready  : magic (8) | type 4 (1) | MAC (32), MAC over "rdmastack/ready/v1" and the nonces   41 B
+///           (optional, <see cref="Confirm"/>: "my side is connected", so neither writes too early)
 /// </code>
 /// <para>The nonces are 32 random bytes per handshake, so a message recorded from another handshake (or
 /// reflected back at its sender) fails the MAC; the echo field lets the refusal say so. Every refusal is a
@@ -52,12 +54,15 @@ public sealed class ConnectionHandshake : IDisposable
     internal const byte HelloType = 1;
     internal const byte ProofType = 2;
     internal const byte OfferType = 3;
+    internal const byte ReadyType = 4;
+    internal const int ReadyLength = MagicLength + 1 + MacLength;
     private const int MagicLength = 8;
     private const int MacLength = 32;
 
     private static readonly byte[] s_magic = "RDMASTK\u0001"u8.ToArray();
     private static readonly byte[] s_proofLabel = "rdmastack/proof/v1"u8.ToArray();
     private static readonly byte[] s_offerLabel = "rdmastack/offer/v1"u8.ToArray();
+    private static readonly byte[] s_readyLabel = "rdmastack/ready/v1"u8.ToArray();
 
     private readonly Stream _stream;
     private readonly byte[] _secret;
@@ -209,7 +214,7 @@ public sealed class ConnectionHandshake : IDisposable
 
     /// <summary>Sends <paramref name="local"/> and returns the peer's offer, authenticated and checked against
     /// <paramref name="local"/>'s geometry: same geometry, same number of queues, opposite roles, and every
-    /// region large enough (a ring holds the whole geometry, a control block its
+    /// region large enough (a ring holds the whole geometry and its trailer, a control block its
     /// <see cref="ControlBlockDescriptor.Length"/> bytes).</summary>
     /// <param name="local">This side's GID, geometry and queue ends.</param>
     /// <returns>The peer's offer.</returns>
@@ -228,6 +233,31 @@ public sealed class ConnectionHandshake : IDisposable
         ConnectionOffer peer = ReceiveOffer();
         Validate(local, peer);
         return peer;
+    }
+
+    /// <summary>Tells the peer that this side is connected (for verbs: its queue pairs are in RTS) and waits
+    /// until the peer says the same, so that neither side writes before the other can receive.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="Authenticate"/> has not succeeded.</exception>
+    /// <exception cref="TransportException">The peer closed, timed out, or sent something else.</exception>
+    public void Confirm()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_authenticated)
+        {
+            throw new InvalidOperationException("Authenticate the peer before confirming.");
+        }
+
+        var ready = new byte[ReadyLength];
+        WriteHeader(ready, ReadyType);
+        ComputeMac(s_readyLabel, _localNonce, _peerNonce, []).CopyTo(ready, MagicLength + 1);
+        Send(ready, "ready");
+        byte[] peerReady = Receive(ReadyLength, "ready");
+        CheckHeader(peerReady, ReadyType, "ready");
+        byte[] expected = ComputeMac(s_readyLabel, _peerNonce, _localNonce, []);
+        if (!CryptographicOperations.FixedTimeEquals(expected, peerReady.AsSpan(MagicLength + 1, MacLength)))
+        {
+            throw Refused("authentication failed: the peer's ready message does not match the shared secret");
+        }
     }
 
     /// <summary>The whole handshake: authenticates the peer, only then calls <paramref name="registerLocal"/>
@@ -282,7 +312,7 @@ public sealed class ConnectionHandshake : IDisposable
             }
 
             (long needed, string what) = q.Role == QueueEndpointRole.Reader
-                ? (peer.Geometry.RingLength, "ring")
+                ? (peer.Geometry.RingRegionLength, "ring")
                 : ((long)ControlBlockDescriptor.Length, "control block");
             if (q.RegionLength < needed)
             {
@@ -304,6 +334,7 @@ public sealed class ConnectionHandshake : IDisposable
         HelloType => "hello",
         ProofType => "proof",
         OfferType => "offer",
+        ReadyType => "ready",
         _ => "type " + type.ToString(CultureInfo.InvariantCulture),
     };
 

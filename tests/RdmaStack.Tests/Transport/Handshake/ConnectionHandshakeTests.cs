@@ -19,16 +19,19 @@ public sealed class ConnectionHandshakeTests
     public async Task Exchanges_offers_between_authenticated_peers()
     {
         ConnectionOffer writerSide = Offer(QueueEndpointRole.Writer, 0x11, ControlBlockDescriptor.Length);
-        ConnectionOffer readerSide = Offer(QueueEndpointRole.Reader, 0x22, Geometry.RingLength);
+        ConnectionOffer readerSide = Offer(QueueEndpointRole.Reader, 0x22, Geometry.RingRegionLength);
         using var listener = Listen();
         var registered = new Counter();
         Task<(ConnectionOffer Local, ConnectionOffer Peer)> server = Task.Run(() =>
         {
             using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
-            return h.Run(() => { registered.Add(); return readerSide; });
+            (ConnectionOffer, ConnectionOffer) result = h.Run(() => { registered.Add(); return readerSide; });
+            h.Confirm();
+            return result;
         }, TestContext.Current.CancellationToken);
         using ConnectionHandshake client = ConnectionHandshake.Connect(Endpoint(listener), Secret, Timeout);
         (ConnectionOffer _, ConnectionOffer fromServer) = client.Run(() => { registered.Add(); return writerSide; });
+        client.Confirm();
         (ConnectionOffer _, ConnectionOffer fromClient) = await server;
 
         Assert.True(client.IsAuthenticated);
@@ -45,7 +48,7 @@ public sealed class ConnectionHandshakeTests
         Task<TransportException?> server = Task.Run(() => Record(() =>
         {
             using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
-            h.Run(() => { registered.Add(); return Offer(QueueEndpointRole.Reader, 1, Geometry.RingLength); });
+            h.Run(() => { registered.Add(); return Offer(QueueEndpointRole.Reader, 1, Geometry.RingRegionLength); });
         }), TestContext.Current.CancellationToken);
         TransportException? clientError = Record(() =>
         {
@@ -66,7 +69,7 @@ public sealed class ConnectionHandshakeTests
         Task<TransportException?> server = Task.Run(() => Record(() =>
         {
             using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
-            h.Run(() => { registered.Add(); return Offer(QueueEndpointRole.Reader, 1, Geometry.RingLength); });
+            h.Run(() => { registered.Add(); return Offer(QueueEndpointRole.Reader, 1, Geometry.RingRegionLength); });
         }), TestContext.Current.CancellationToken);
         using (var raw = new TcpClient())
         {
@@ -88,7 +91,7 @@ public sealed class ConnectionHandshakeTests
         Task<TransportException?> server = Task.Run(() => Record(() =>
         {
             using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
-            h.Run(() => { registered.Add(); return Offer(QueueEndpointRole.Reader, 1, Geometry.RingLength); });
+            h.Run(() => { registered.Add(); return Offer(QueueEndpointRole.Reader, 1, Geometry.RingRegionLength); });
         }), TestContext.Current.CancellationToken);
         using (var raw = new TcpClient())
         {
@@ -108,7 +111,7 @@ public sealed class ConnectionHandshakeTests
         Task<TransportException?> server = Task.Run(() => Record(() =>
         {
             using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
-            h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingLength));
+            h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingRegionLength));
         }), TestContext.Current.CancellationToken);
         using var raw = new TcpClient();
         raw.Connect(Endpoint(listener));
@@ -130,7 +133,7 @@ public sealed class ConnectionHandshakeTests
         Task first = Task.Run(() =>
         {
             using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
-            h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingLength));
+            h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingRegionLength));
         }, TestContext.Current.CancellationToken);
         var recorded = new MemoryStream();
         using (var raw = new TcpClient())
@@ -147,7 +150,7 @@ public sealed class ConnectionHandshakeTests
         Task<TransportException?> second = Task.Run(() => Record(() =>
         {
             using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
-            h.Run(() => { registered.Add(); return Offer(QueueEndpointRole.Reader, 1, Geometry.RingLength); });
+            h.Run(() => { registered.Add(); return Offer(QueueEndpointRole.Reader, 1, Geometry.RingRegionLength); });
         }), TestContext.Current.CancellationToken);
         using (var replay = new TcpClient())
         {
@@ -166,7 +169,7 @@ public sealed class ConnectionHandshakeTests
         Task<TransportException?> server = Task.Run(() => Record(() =>
         {
             using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
-            h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingLength));
+            h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingRegionLength));
         }), TestContext.Current.CancellationToken);
         using var raw = new TcpClient();
         raw.Connect(Endpoint(listener));
@@ -183,7 +186,7 @@ public sealed class ConnectionHandshakeTests
         Task<TransportException?> server = Task.Run(() => Record(() =>
         {
             using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
-            h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingLength - 1));
+            h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingRegionLength - 1));
         }), TestContext.Current.CancellationToken);
         TransportException? error = Record(() =>
         {
@@ -193,7 +196,7 @@ public sealed class ConnectionHandshakeTests
         _ = await server;
 
         AssertRefused(error, "region too small");
-        Assert.Contains($"is {Geometry.RingLength - 1} B", error!.Message, StringComparison.Ordinal);
+        Assert.Contains($"is {Geometry.RingRegionLength - 1} B", error!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -203,7 +206,7 @@ public sealed class ConnectionHandshakeTests
         Task<TransportException?> server = Task.Run(() => Record(() =>
         {
             using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
-            h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingLength) with { Geometry = new SegmentedQueueGeometry(2, 16, 64) });
+            h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingRegionLength) with { Geometry = new SegmentedQueueGeometry(2, 16, 64) });
         }), TestContext.Current.CancellationToken);
         TransportException? error = Record(() =>
         {
