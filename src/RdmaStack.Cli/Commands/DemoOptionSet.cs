@@ -23,6 +23,14 @@ internal sealed class DemoOptionSet
 
     public Option<string?> Cpus { get; } = CpusOption.Create();
 
+    public Option<string> Provider { get; } = new("--provider") { Description = "shm (shared memory, default) or verbs (RDMA devices)", DefaultValueFactory = _ => "shm" };
+
+    public Option<string?> Device { get; } = new("--device") { Description = "verbs: the sender's RDMA device (e.g. rxe0)" };
+
+    public Option<string?> PeerDevice { get; } = new("--peer-device") { Description = "verbs: the receiver's RDMA device (default: --device)" };
+
+    public Option<string> Listen { get; } = new("--listen") { Description = "verbs: the address the receiver takes the TCP handshake on", DefaultValueFactory = _ => "127.0.0.1" };
+
     public DemoOptionSet()
     {
         Count.Validators.Add(r => { if (r.GetValueOrDefault<long>() < 1) { r.AddError("--count must be at least 1."); } });
@@ -39,6 +47,8 @@ internal sealed class DemoOptionSet
         Pings.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--pings must not be negative."); } });
         Warmup.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--warmup must not be negative."); } });
         Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
+        Provider.AcceptOnlyFromAmong([.. DemoProviders.Names]);
+        Listen.Validators.Add(r => { if (!System.Net.IPAddress.TryParse(r.GetValueOrDefault<string>(), out _)) { r.AddError("--listen must be an IP address."); } });
     }
 
     public void AddTo(Command command)
@@ -51,6 +61,10 @@ internal sealed class DemoOptionSet
         command.Options.Add(Warmup);
         command.Options.Add(Timeout);
         command.Options.Add(Cpus);
+        command.Options.Add(Provider);
+        command.Options.Add(Device);
+        command.Options.Add(PeerDevice);
+        command.Options.Add(Listen);
     }
 
     public DemoOptions Bind(ParseResult result) => new(
@@ -60,7 +74,14 @@ internal sealed class DemoOptionSet
         result.GetValue(Slots),
         result.GetValue(Pings),
         result.GetValue(Warmup),
-        TimeSpan.FromSeconds(result.GetValue(Timeout))) { Cpus = CpusOption.Parse(result.GetValue(Cpus)) };
+        TimeSpan.FromSeconds(result.GetValue(Timeout)))
+    {
+        Cpus = CpusOption.Parse(result.GetValue(Cpus)),
+        Provider = result.GetValue(Provider)!,
+        Device = result.GetValue(Device),
+        PeerDevice = result.GetValue(PeerDevice),
+        Listen = result.GetValue(Listen)!,
+    };
 
     /// <summary>The same options as command-line arguments, for the peer processes.</summary>
     public static IEnumerable<string> ToArguments(DemoOptions o) =>
@@ -73,5 +94,9 @@ internal sealed class DemoOptionSet
         "--warmup", o.Warmup.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--timeout", o.StallTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         .. CpusOption.ToArguments(o.Cpus),
+        "--provider", o.Provider,
+        .. o.Device is null ? Array.Empty<string>() : ["--device", o.Device],
+        .. o.PeerDevice is null ? Array.Empty<string>() : ["--peer-device", o.PeerDevice],
+        "--listen", o.Listen,
     ];
 }

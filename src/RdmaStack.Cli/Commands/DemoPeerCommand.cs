@@ -28,13 +28,13 @@ internal static class DemoPeerCommand
             HotThread.Pin(result.GetValue(role)!, options.Cpus);
             if (result.GetValue(role) == "sender")
             {
-                SenderResult r = DemoSender.Run(new SharedMemoryDemoTransport(), queue, options, Console.Out);
+                SenderResult r = DemoSender.Run(DemoProviders.Create(options), queue, options, Console.Out);
                 json = JsonSerializer.Serialize(r, DemoJsonContext.Default.SenderResult);
                 ok = r.Error is null;
             }
             else
             {
-                ReceiverResult r = DemoReceiver.Run(new SharedMemoryDemoTransport(), queue, options, Console.Out);
+                ReceiverResult r = DemoReceiver.Run(DemoProviders.Create(options), queue, options, Console.Out);
                 json = JsonSerializer.Serialize(r, DemoJsonContext.Default.ReceiverResult);
                 ok = r.Error is null;
             }
