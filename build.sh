@@ -103,7 +103,13 @@ cmd_bench() {
       # Without arguments every benchmark runs; any argument goes to BenchmarkDotNet as it is (e.g. --filter '*Queue*').
       [ $# -gt 0 ] || set -- --filter '*'
       dotnet run -c "$CONFIG" --no-build --project bench/RdmaStack.Benchmarks -- "$@" ;;
-    *) die "bench: unknown suite '$what' (try: micro)" ;;
+    compare)
+      # The peers to compare with come from Debian; only this suite needs them, so they are not in setup.
+      APT_PACKAGES=(ucx-utils gnuplot-nox)
+      setup_apt
+      log "bench compare: C cache-line limit vs UCX put_lat/put_bw vs rdmastack perf, alternating rounds"
+      "$ROOT/bench/compare/compare.sh" "$@" ;;
+    *) die "bench: unknown suite '$what' (try: micro, compare)" ;;
   esac
 }
 
@@ -120,7 +126,7 @@ usage: ./build.sh <command> [args]
   build          setup + compile everything (Release)
   test [args]    setup + build + every test suite; ends with "N passed, N failed, N skipped"
   demo [args]    setup + build + `rdmastack demo` (two processes, segmented queue over shared memory)
-  bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet)
+  bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet; compare: ours vs the C limit vs UCX, bench/results/)
   lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, all; default all)
   generate       setup + regenerate the libibverbs/librdmacm bindings (interop/*/Generated) and the layout probe
 TXT

@@ -11,7 +11,25 @@ internal static class PerfCommand
         var perf = new Command("perf", "perftest-style benchmarks between two processes: write-lat (one-way latency = RTT/2), write-bw (message rate)");
         perf.Subcommands.Add(Create("write-lat", PerfTest.WriteLatency, "Ping-pong one message each way per size; t_min, t_typical, t_avg, p99, p99.9 of RTT/2 (HdrHistogram)"));
         perf.Subcommands.Add(Create("write-bw", PerfTest.WriteBandwidth, "Stream messages one way per size; msg/s and MB/s at the receiver"));
+        perf.Subcommands.Add(CreateCompareReport());
         return perf;
+    }
+
+    /// <summary>`perf compare-report`: the table of `./build.sh bench compare` from the rounds it ran.</summary>
+    private static Command CreateCompareReport()
+    {
+        var work = new Option<string>("--work") { Description = "Folder with the rounds' raw results", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for compare.json, compare.md and the plot data", Required = true };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds that ran", DefaultValueFactory = _ => 3 };
+        var invoked = new Option<string>("--invocation") { Description = "The command to record", DefaultValueFactory = _ => "./build.sh bench compare" };
+        var command = new Command("compare-report", "Median of each figure over the rounds of ./build.sh bench compare, beside its baseline with the ratio") { Hidden = true };
+        command.Options.Add(work);
+        command.Options.Add(output);
+        command.Options.Add(rounds);
+        command.Options.Add(invoked);
+        command.SetAction(result => CommandRunner.Run(() =>
+            CompareReport.Run(result.GetValue(work)!, result.GetValue(output)!, result.GetValue(rounds), result.GetValue(invoked)!, Console.Out)));
+        return command;
     }
 
     private static Command Create(string name, PerfTest test, string description)

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# bench/compare/compare.sh — the body of `./build.sh bench compare` (build.sh has built everything first).
+#
+# Runs, ROUNDS times in alternation, on the two CPUs of CPUS (each process pinned to one):
+#   1. native/build/cacheline-pingpong  the hardware limit: one cache line each way between two processes
+#   2. ucx_perftest -t put_lat -x posix at ranks 50/90/99/99.9, and -t put_bw: UCX over shared memory
+#   3. rdmastack perf write-lat --sizes 64 and write-bw --sizes 64: ours over the shared-memory provider
+# then `rdmastack perf compare-report` takes the medians, prints each figure beside its baseline with
+# the ratio and writes bench/results/compare.{json,md}; gnuplot draws compare-latency.png from them.
+# Environment: ROUNDS (3), CPUS (0,1), LAT_ITERS (1000000), BW_ITERS (20000000), RESULTS (bench/results).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+ROUNDS=${ROUNDS:-3}
+CPUS=${CPUS:-0,1}
+LAT_ITERS=${LAT_ITERS:-1000000}
+BW_ITERS=${BW_ITERS:-20000000}
+RESULTS=${RESULTS:-bench/results}
+CONFIG=${CONFIG:-Release}
+CPU_A=${CPUS%,*}
+CPU_B=${CPUS#*,}
+PINGPONG=native/build/cacheline-pingpong
+RDMASTACK=src/RdmaStack.Cli/bin/$CONFIG/net10.0/rdmastack
+WORK="$ROOT/artifacts/bench-compare"
+[ -x "$PINGPONG" ] || { echo "compare: $PINGPONG not built (native build failed?)" >&2; exit 2; }
+[ -x "$RDMASTACK" ] || { echo "compare: $RDMASTACK not built" >&2; exit 2; }
+command -v ucx_perftest >/dev/null || { echo "compare: ucx_perftest missing (Debian package ucx-utils)" >&2; exit 2; }
+rm -rf "$WORK"; mkdir -p "$WORK" "$RESULTS"
+
+step() { printf '\033[1m--> round %s/%s: %s\033[0m\n' "$1" "$ROUNDS" "$2" >&2; }
+
+# One ucx_perftest client/server pair on loopback, server on CPU_B, client on CPU_A; retries until the server listens.
+ucx_pair() {
+  local out=$1; shift
+  local port=$((20000 + RANDOM % 20000))
+  ucx_perftest -p "$port" -c "$CPU_B" >"$out.server" 2>&1 &
+  local server=$!
+  local tries=0
+  until ucx_perftest 127.0.0.1 -p "$port" -c "$CPU_A" -x posix -d memory "$@" >"$out" 2>&1; do
+    tries=$((tries + 1))
+    if [ $tries -ge 50 ] || ! kill -0 "$server" 2>/dev/null; then
+      kill "$server" 2>/dev/null || true
+      echo "compare: ucx_perftest $* failed:" >&2; cat "$out" "$out.server" >&2; return 1
+    fi
+    sleep 0.1
+  done
+  wait "$server" || true
+  grep -h 'Final:' "$out" >&2
+}
+
+START=$(date +%s)
+for r in $(seq 1 "$ROUNDS"); do
+  step "$r" "C cache-line ping-pong (the hardware limit)"
+  "$PINGPONG" --iterations "$LAT_ITERS" --warmup $((LAT_ITERS / 10)) --cpus "$CPUS" --json "$WORK/round$r-cacheline.json" >&2
+  step "$r" "ucx_perftest put_lat / put_bw over posix shared memory"
+  for rank in 50 90 99 99.9; do
+    ucx_pair "$WORK/round$r-ucx-lat-R$rank.txt" -t put_lat -s 64 -n "$LAT_ITERS" -w $((LAT_ITERS / 10)) -R "$rank"
+  done
+  ucx_pair "$WORK/round$r-ucx-bw.txt" -t put_bw -s 64 -n "$BW_ITERS"
+  step "$r" "rdmastack perf write-lat / write-bw (shared-memory provider)"
+  "$RDMASTACK" perf write-lat --sizes 64 --iterations "$LAT_ITERS" --cpus "$CPUS" --json "$WORK/round$r-write-lat.json" >&2
+  "$RDMASTACK" perf write-bw --sizes 64 --iterations "$BW_ITERS" --cpus "$CPUS" --json "$WORK/round$r-write-bw.json" >&2
+done
+
+"$RDMASTACK" perf compare-report --work "$WORK" --out "$RESULTS" --rounds "$ROUNDS" \
+  --invocation "./build.sh bench compare (ROUNDS=$ROUNDS CPUS=$CPUS LAT_ITERS=$LAT_ITERS BW_ITERS=$BW_ITERS)"
+gnuplot -e "results='$RESULTS'" bench/compare/latency.gp
+cp "$WORK"/round*-*.json "$RESULTS/" 2>/dev/null || true
+echo "compare: $(( $(date +%s) - START )) s; results in $RESULTS/compare.json, compare.md, compare-latency.png"
