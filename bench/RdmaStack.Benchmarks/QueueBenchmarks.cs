@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using RdmaStack.Queues;
 using RdmaStack.Transport;
 using RdmaStack.Transport.SharedMemory;
@@ -10,6 +11,9 @@ namespace RdmaStack.Benchmarks;
 /// then poll it. The baseline copies the same bytes with no queue at all, so the ratio is the queue's cost.
 /// </summary>
 [MemoryDiagnoser]
+[CategoriesColumn]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[BenchmarkCategory("Queue")]
 public class QueueBenchmarks
 {
     private readonly byte[] _message = new byte[64];
