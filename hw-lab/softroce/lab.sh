@@ -15,7 +15,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-SUITES=(devices tests all)
+SUITES=(devices tests demo all)
 SUITE=${1:-all}
 printf '%s\n' "${SUITES[@]}" | grep -qx -- "$SUITE" || { echo "lab: unknown suite '$SUITE' (suites: ${SUITES[*]})" >&2; exit 2; }
 
@@ -97,7 +97,7 @@ timeout "${RDMASTACK_LAB_TIMEOUT:-1500}" qemu-system-x86_64 -accel tcg,thread=mu
   -append "console=ttyS0 panic=-1 quiet loglevel=4 rdmastack_suite=$SUITE rdmastack_repo=$ROOT rdmastack_modules=$CACHE/kroot/lib/modules" \
   -fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap -device virtio-9p-pci,fsdev=r,mount_tag=hostroot \
   -fsdev local,id=w,path="$WORK",security_model=none,multidevs=remap -device virtio-9p-pci,fsdev=w,mount_tag=work \
-  </dev/null 2>&1 | tr -d '\r' | tee "$WORK/serial.log"
+  </dev/null 2>&1 | sed -u 's/\r$//' | tee "$WORK/serial.log"
 qemu_rc=${PIPESTATUS[0]}
 set -e
 elapsed=$(( $(date +%s) - start ))

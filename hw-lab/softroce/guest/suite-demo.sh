@@ -1,0 +1,36 @@
+#!/bin/bash
+# Suite "demo": `rdmastack demo --provider verbs` between rxe0 (sender) and rxe1 (receiver): a stream of
+# DEMO_COUNT messages of 64 B (200,000 by default: about 10 s under TCG) that must arrive with 0 lost /
+# duplicated / corrupted, then a ping-pong. In the same run, ib_write_lat between the same devices gives the
+# baseline: its t_typical (the median of RTT/2) beside ours (p50 RTT/2) and the ratio.
+set -u
+R="$RDMASTACK_RESULTS"; CLI="$RDMASTACK_REPO/src/RdmaStack.Cli/bin/Release/net10.0/rdmastack"
+source "$RDMASTACK_REPO/hw-lab/softroce/guest/perftest.sh"
+COUNT=${DEMO_COUNT:-200000} PINGS=${DEMO_PINGS:-20000} WARMUP=${DEMO_WARMUP:-2000}
+rc=0
+write_lat rxe1 rxe0 10.77.0.2 64 "$R/demo_ib_write_lat" || rc=1
+log "rdmastack demo --provider verbs --device rxe0 --peer-device rxe1 --count $COUNT --pings $PINGS --warmup $WARMUP"
+start=$(up)
+"$CLI" demo --provider verbs --device rxe0 --peer-device rxe1 --count "$COUNT" --size 64 --pings "$PINGS" --warmup "$WARMUP" \
+  > "$R/demo.txt" 2>&1 || rc=1
+cat "$R/demo.txt"
+log "demo took $(echo "$(up) - $start" | bc) s"
+grep -q '^result     PASS' "$R/demo.txt" || { log "FAIL: the verbs demo did not pass"; rc=1; }
+# "ping-pong  N round trips of 64 B: RTT min A  p50 B  p99 ..." (microseconds)
+p50=$(sed -n 's/.*RTT min [0-9.]*  p50 \([0-9.]*\) .*/\1/p' "$R/demo.txt")
+typical=$(cat "$R/demo_ib_write_lat.typical" 2>/dev/null)
+if [ -n "$p50" ] && [ -n "$typical" ]; then
+  ours=$(echo "scale=3; $p50 / 2" | bc)
+  ratio=$(echo "scale=3; $ours / $typical" | bc)
+  met=$(echo "$ratio <= 1.25" | bc)
+  {
+    echo "latency (64 B, rxe0 <-> rxe1, same guest run):"
+    echo "  ib_write_lat t_typical          $typical us (perftest: median of RTT/2)"
+    echo "  rdmastack demo p50 RTT / 2      $ours us (p50 RTT $p50 us)"
+    echo "  ratio ours / ib_write_lat       $ratio  (target <= 1.25: $([ "$met" = 1 ] && echo met || echo NOT met))"
+  } | tee "$R/latency.txt"
+else
+  log "FAIL: no latency figures (p50 '$p50', t_typical '$typical')"; rc=1
+fi
+log "demo suite rc=$rc"
+exit $rc
