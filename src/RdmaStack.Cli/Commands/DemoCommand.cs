@@ -55,7 +55,7 @@ internal static class DemoCommand
             console.WriteLine($"error      {outcome.Error}");
         }
 
-        console.WriteLine(string.Create(ic, $"result     {(outcome.Passed ? "PASS" : "FAIL")}: lost {outcome.Lost}, duplicated {outcome.Duplicated}, corrupted {outcome.Corrupted}"));
+        console.WriteLine(string.Create(ic, $"result     {(outcome.Passed ? "PASS" : "FAIL")}: lost {outcome.Lost}, duplicated {outcome.Duplicated}, corrupted {outcome.Corrupted}, out of order {outcome.OutOfOrder}"));
         return outcome.Passed ? 0 : 1;
     }
 

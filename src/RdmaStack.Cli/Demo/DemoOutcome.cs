@@ -7,10 +7,12 @@ internal sealed record DemoOutcome(ReceiverResult? Receiver, SenderResult? Sende
 
     public long Duplicated => Receiver?.Duplicated ?? 0;
 
+    public long OutOfOrder => Receiver?.OutOfOrder ?? 0;
+
     public long Corrupted => (Receiver?.Corrupted ?? 0) + (Receiver?.PingsCorrupted ?? 0) + (Sender?.PongsCorrupted ?? 0);
 
-    /// <summary>True only when both processes finished, reported, and nothing was lost, duplicated or corrupted.</summary>
+    /// <summary>True only when both processes finished, reported, and nothing was lost, duplicated, reordered or corrupted.</summary>
     public bool Passed =>
         Error is null && Receiver is { Error: null } && Sender is { Error: null } &&
-        ReceiverExitCode == 0 && SenderExitCode == 0 && Lost == 0 && Duplicated == 0 && Corrupted == 0;
+        ReceiverExitCode == 0 && SenderExitCode == 0 && Lost == 0 && Duplicated == 0 && OutOfOrder == 0 && Corrupted == 0;
 }

@@ -13,15 +13,15 @@ internal static class DemoReceiver
         using SegmentedQueueReader inputScope = input;
         using SegmentedQueueWriter echoScope = echo;
 
-        var checker = new StreamChecker(options.Size);
+        var checker = new StreamChecker(options.Size, options.Count);
         long stallTicks = (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
         long progressTicks = Stopwatch.Frequency / 5;
         long first = 0, last = 0;
         long lastProgress = Stopwatch.GetTimestamp(), lastReport = lastProgress;
         string? error = null;
-        while (checker.Expected <= options.Count)
+        while (checker.Last < options.Count)
         {
-            int n = input.Poll(ref checker, (int)Math.Min(4096, options.Count - checker.Expected + 1));
+            int n = input.Poll(ref checker, (int)Math.Min(4096, options.Count - checker.Last));
             long now = Stopwatch.GetTimestamp();
             if (n > 0)
             {
@@ -41,7 +41,7 @@ internal static class DemoReceiver
             }
             else if (now - lastProgress > stallTicks)
             {
-                error = $"stream stalled: nothing new for {options.StallTimeout.TotalSeconds:0.#} s after message {checker.Expected - 1}";
+                error = $"stream stalled: nothing new for {options.StallTimeout.TotalSeconds:0.#} s after message {checker.Last}";
                 break;
             }
             else
@@ -75,8 +75,9 @@ internal static class DemoReceiver
         return new ReceiverResult
         {
             Received = checker.Received,
-            Lost = checker.Lost + (options.Count - (checker.Expected - 1)),
+            Lost = checker.Lost,
             Duplicated = checker.Duplicated,
+            OutOfOrder = checker.OutOfOrder,
             Corrupted = checker.Corrupted,
             CorruptSlots = counters.CorruptSlots,
             SequenceErrors = counters.SequenceErrors,

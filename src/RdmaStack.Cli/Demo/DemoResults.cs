@@ -11,6 +11,8 @@ internal sealed record ReceiverResult
 
     public long Duplicated { get; init; }
 
+    public long OutOfOrder { get; init; }
+
     public long Corrupted { get; init; }
 
     public long CorruptSlots { get; init; }

@@ -9,14 +9,17 @@ namespace RdmaStack.Failover;
 /// carries it: the active link first, the others when the active one has nothing new.
 /// </summary>
 /// <remarks>
-/// <para>Duplicates: every link's reader is kept at the stream's position (<see cref="SegmentedQueueReader.Seek"/>),
-/// so after a failover the messages sent again that were already delivered are never read; only the next
-/// expected sequence, with a valid CRC, is ever delivered. A slot holding sequence s always holds message
-/// s, whichever link wrote it, so reading a repaired link's stale ring is safe.</para>
+/// <para>Which link: the one whose writer heartbeat announces the newest activation epoch. A failover
+/// writes the new epoch into the new link's trailer ahead of the resent slots, so the reader moves as soon
+/// as the active link has nothing new and the new one has spoken; a repaired standby's old ring (older
+/// epoch) is never read.</para>
+/// <para>Duplicates: the reader moves to the new link at the stream's position
+/// (<see cref="SegmentedQueueReader.Seek"/>), so the resent messages it already delivered are never read;
+/// only the next expected sequence, with a valid CRC, is ever delivered.</para>
 /// <para>Feedback: the head goes to every link at each finished segment (so the writer's acknowledged
 /// position survives the loss of any one link), and to the new link at once when the stream moves.
 /// A corrupt slot, or a write the writer's heartbeat says was sent but never arrived, is reported into the
-/// writer's control block over every link; the writer then fails over.</para>
+/// writer's control block over every link, naming the epoch it concerns; the writer then fails over.</para>
 /// <para>Thread-safety: one reader thread for Poll and Maintain; events are raised on it.</para>
 /// </remarks>
 public sealed class FailoverReader : IDisposable
@@ -37,6 +40,7 @@ public sealed class FailoverReader : IDisposable
     private long _stalledAt = -1;
     private long _stallSince;
     private long _lastHeartbeatSent;
+    private int _switchedFrom = -1;
     private bool _disposed;
 
     /// <summary>Creates the reading end; link 0 is expected to carry the stream first.</summary>
@@ -123,11 +127,17 @@ public sealed class FailoverReader : IDisposable
         int delivered = active.Poll(ref handler, limit);
         if (delivered > 0)
         {
+            long first = _position + 1;
             Advance(active.Position);
+            if (_switchedFrom >= 0)
+            {
+                OnSwitched(first);
+            }
+
             return delivered;
         }
 
-        return _links.Length > 1 ? PollOthers(ref handler, limit) : CheckCorruptionOfActive();
+        return PollOthers(ref handler, limit);
     }
 
     /// <summary>Housekeeping for the reader's loop: heartbeats every interval on every link, the writer's
@@ -167,8 +177,9 @@ public sealed class FailoverReader : IDisposable
                 LinkFailed?.Invoke(this, new LinkFailure(i, $"the writer's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms", now));
             }
 
-            work += CheckCorruption(i, now);
         }
+
+        work += CheckCorruption(now);
 
         work += CheckLostWrite(now);
         return work;
@@ -215,63 +226,84 @@ public sealed class FailoverReader : IDisposable
         }
     }
 
+    /// <summary>The active link has nothing new: if another link announces a newer epoch, the writer has
+    /// failed over to it; move there (at the stream's position, so what was delivered is not delivered
+    /// again) and read. A repaired standby's older ring is never read.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int PollOthers<THandler>(ref THandler handler, int limit)
         where THandler : IMessageHandler, allows ref struct
     {
-        for (int step = 1; step < _links.Length; step++)
+        int newest = _active;
+        long newestEpoch = _links[_active].WriterEpoch;
+        for (int i = 0; i < _links.Length; i++)
         {
-            int candidate = (_active + step) % _links.Length;
-            SegmentedQueueReader link = _links[candidate];
-            if (link.Position != _position)
+            long epoch = _links[i].WriterEpoch;
+            if (epoch > newestEpoch)
             {
-                link.Seek(_position);
-            }
-
-            int delivered = link.Poll(ref handler, limit);
-            if (delivered > 0)
-            {
-                int from = _active;
-                long first = _position + 1;
-                _active = candidate;
-                Switches++;
-                Advance(link.Position);
-                link.PublishHead();
-                SwitchedLink?.Invoke(this, new LinkSwitch(from, candidate, first, _time.GetTimestamp()));
-                return delivered;
+                newest = i;
+                newestEpoch = epoch;
             }
         }
 
-        return CheckCorruptionOfActive();
-    }
+        if (newest != _active)
+        {
+            _switchedFrom = _active;
+            _active = newest;
+            SegmentedQueueReader link = _links[newest];
+            link.Seek(_position);
+            link.PublishHead();
+        }
 
-    private int CheckCorruptionOfActive()
-    {
-        CheckCorruption(_active, 0);
+        SegmentedQueueReader active = _links[_active];
+        int delivered = active.Poll(ref handler, limit);
+        if (delivered > 0)
+        {
+            long first = _position + 1;
+            Advance(active.Position);
+            if (_switchedFrom >= 0)
+            {
+                OnSwitched(first);
+            }
+
+            return delivered;
+        }
+
+        CheckCorruption(_time.GetTimestamp());
         return 0;
     }
 
-    /// <summary>Reports link <paramref name="link"/> once per slot its reader has newly counted corrupt.</summary>
-    private int CheckCorruption(int link, long now)
+    /// <summary>The first message from the link the reader moved to has been delivered.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnSwitched(long first)
     {
-        long corrupt = _links[link].Counters.CorruptSlots;
-        if (corrupt <= _corruptSeen[link])
+        Switches++;
+        SwitchedLink?.Invoke(this, new LinkSwitch(_switchedFrom, _active, first, _time.GetTimestamp()));
+        _switchedFrom = -1;
+    }
+
+    /// <summary>Reports the active link when its reader has newly counted a corrupt slot.</summary>
+    private int CheckCorruption(long now)
+    {
+        long corrupt = _links[_active].Counters.CorruptSlots;
+        if (corrupt <= _corruptSeen[_active])
         {
             return 0;
         }
 
-        _corruptSeen[link] = corrupt;
-        ReportFault(link, $"corrupt slot at sequence {_position + 1}", now == 0 ? _time.GetTimestamp() : now);
-        return 1;
+        _corruptSeen[_active] = corrupt;
+        return ReportFault(_active, $"corrupt slot at sequence {_position + 1}", now);
     }
 
-    /// <summary>A link whose live writer says it wrote past our position while nothing arrives for the
-    /// lost-write timeout has lost a write; report it.</summary>
+    /// <summary>When the active link's live writer says it wrote past our position and nothing arrives for
+    /// the lost-write timeout, a write was lost: report the link. The bound runs from the moment the tail
+    /// was first seen ahead, not from the last delivery: an idle reader whose writer was merely slow must
+    /// not blame the link for data that arrived a moment ago.</summary>
     private int CheckLostWrite(long now)
     {
-        if (_position != _stalledAt)
+        long tail = _links[_active].WriterTail;
+        if (_position != _stalledAt || tail <= _position || !_writerAlive[_active])
         {
-            _stalledAt = _position;
+            _stalledAt = tail > _position ? _position : -1;
             _stallSince = now;
             return 0;
         }
@@ -281,30 +313,28 @@ public sealed class FailoverReader : IDisposable
             return 0;
         }
 
-        int reports = 0;
-        for (int i = 0; i < _links.Length; i++)
-        {
-            long tail = _links[i].WriterTail;
-            if (_writerAlive[i] && tail > _position)
-            {
-                ReportFault(i, $"lost write: the writer sent up to {tail} on link {i}, nothing after {_position} arrived", now);
-                reports++;
-            }
-        }
-
         _stallSince = now;
-        return reports;
+        return ReportFault(_active, $"lost write: the writer sent up to {tail} on link {_active}, nothing after {_position} arrived", now);
     }
 
-    private void ReportFault(int link, string reason, long now)
+    /// <summary>Tells the writer, over every link, that <paramref name="link"/> is broken in its current
+    /// epoch; once per epoch (the writer fails the link on the first report).</summary>
+    private int ReportFault(int link, string reason, long now)
     {
-        long count = ++_faultReports[link];
+        long epoch = _links[link].WriterEpoch;
+        if (epoch <= _faultReports[link])
+        {
+            return 0;
+        }
+
+        _faultReports[link] = epoch;
         foreach (SegmentedQueueReader each in _links)
         {
-            each.ReportFault(link, count);
+            each.ReportFault(link, epoch);
         }
 
         FaultsReported++;
         LinkFailed?.Invoke(this, new LinkFailure(link, reason, now));
+        return 1;
     }
 }

@@ -37,6 +37,7 @@ public sealed class FailoverWriter : IDisposable
     private long _resendNext = 1;
     private long _resendLast;
     private long _lastHeartbeatSent;
+    private long _epoch = 1;
     private bool _disposed;
 
     /// <summary>Creates the group; link 0 starts active, the others standing by.</summary>
@@ -71,10 +72,12 @@ public sealed class FailoverWriter : IDisposable
         _heartbeatTimeoutTicks = ToTicks(Options.HeartbeatTimeout);
         _slotsPerSegment = geometry.SlotsPerSegment;
         long now = _time.GetTimestamp();
+        _links[0].Epoch = _epoch;
         for (int i = 0; i < _links.Length; i++)
         {
             _states[i] = i == 0 ? LinkState.Active : LinkState.Standby;
             _lastHeartbeatChange[i] = now;
+            _links[i].SendHeartbeat(); // the reader learns link 0's epoch; a link that cannot take it fails in Maintain
         }
     }
 
@@ -198,11 +201,16 @@ public sealed class FailoverWriter : IDisposable
 
             for (int j = 0; j < _links.Length; j++)
             {
-                long reports = link.FaultReport(j);
-                if (reports > _faultReportsSeen[j])
+                // A report names the epoch it concerns: one about an earlier activation of a link that has
+                // since been repaired and restored is stale and ignored.
+                long reportedEpoch = link.FaultReport(j);
+                if (reportedEpoch > _faultReportsSeen[j])
                 {
-                    _faultReportsSeen[j] = reports;
-                    Fail(j, "the reader reported the link broken (a corrupt slot or a lost write)", now);
+                    _faultReportsSeen[j] = reportedEpoch;
+                    if (_states[j] == LinkState.Active && reportedEpoch == _links[j].Epoch)
+                    {
+                        Fail(j, "the reader reported the link broken (a corrupt slot or a lost write)", now);
+                    }
                 }
             }
         }
@@ -349,6 +357,11 @@ public sealed class FailoverWriter : IDisposable
         }
 
         target.ResumeAt(_tail, acknowledged);
+        target.Epoch = ++_epoch;
+
+        // The new epoch goes ahead of the resent slots (writes land in order): the reader follows the link
+        // with the newest epoch, so it never mistakes a repaired standby's old ring for the stream.
+        WriteStatus announced = target.SendHeartbeat();
         _mirrorHolder = link;
         _active = link;
         _states[link] = LinkState.Active;
@@ -356,6 +369,12 @@ public sealed class FailoverWriter : IDisposable
         _resendLast = _tail;
         Failovers++;
         FailedOver?.Invoke(this, new FailoverEvent(from, link, reason, detectedAt, first, _tail));
+        if (announced is not WriteStatus.Posted and not WriteStatus.SendQueueFull)
+        {
+            Fail(link, $"epoch announcement failed: {announced}", _time.GetTimestamp());
+            return;
+        }
+
         ContinueResend();
     }
 

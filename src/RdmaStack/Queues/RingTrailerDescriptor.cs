@@ -14,10 +14,14 @@ namespace RdmaStack.Queues;
 ///  |  when the heartbeat was sent; lets the reader tell "nothing    |
 ///  |  sent" from "a write was lost"                                 |
 ///  +---------------------------------------------------------------+  offset RingLength + 16
+///  |  Epoch (int64): the activation number of this link, 0 if the   |
+///  |  writer never made it active; a failover sends it (before the  |
+///  |  resent slots) so the reader follows the newest active link    |
+///  +---------------------------------------------------------------+  offset RingLength + 24
 ///  |  reserved (zero)                                              |
 ///  +---------------------------------------------------------------+  offset RingLength + 64
 /// </code>
-/// Both words travel in one 16-byte write.
+/// The three words travel in one 24-byte write.
 /// </remarks>
 public static class RingTrailerDescriptor
 {
@@ -27,8 +31,11 @@ public static class RingTrailerDescriptor
     /// <summary>Offset (from the trailer's start) of the writer's tail.</summary>
     public const int WriterTailOffset = 8;
 
+    /// <summary>Offset (from the trailer's start) of the link's activation epoch.</summary>
+    public const int EpochOffset = 16;
+
     /// <summary>Bytes the heartbeat write carries.</summary>
-    public const int HeartbeatLength = 16;
+    public const int HeartbeatLength = 24;
 
     /// <summary>Size of the trailer.</summary>
     public const int Length = 64;

@@ -105,6 +105,9 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
     /// <summary>The last sequence the writer had written on this link when it sent its heartbeat.</summary>
     public long WriterTail => Volatile.Read(ref *(_writerHeartbeat + 1));
 
+    /// <summary>The link's activation epoch from the writer's last heartbeat (0 if never activated).</summary>
+    public long WriterEpoch => Volatile.Read(ref *(_writerHeartbeat + 2));
+
     /// <summary>Heartbeats sent so far.</summary>
     public long HeartbeatsSent { get; private set; }
 

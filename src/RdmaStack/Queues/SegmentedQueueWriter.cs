@@ -95,6 +95,9 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
     /// <summary>Heartbeats sent so far.</summary>
     public long HeartbeatsSent { get; private set; }
 
+    /// <summary>The activation epoch this link carries in its heartbeat (0 until a failover group activates it).</summary>
+    public long Epoch { get; internal set; }
+
     /// <summary>Copies <paramref name="message"/> into the next slot and writes it to the reader.</summary>
     /// <param name="message">The message, at most <see cref="SegmentedQueueGeometry.SlotPayloadCapacity"/> bytes.</param>
     /// <returns>The message's sequence number (&gt; 0), or a negative <see cref="QueueStatus"/> code; nothing is written then.</returns>
@@ -209,13 +212,15 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
         return done;
     }
 
-    /// <summary>Writes the heartbeat (an advancing counter and this link's tail) into the ring's trailer,
-    /// so the reader can tell a live, idle link from a dead one and a lost write from no write.</summary>
+    /// <summary>Writes the heartbeat (an advancing counter, this link's tail and its epoch) into the ring's
+    /// trailer, so the reader can tell a live, idle link from a dead one, a lost write from no write, and
+    /// the newest active link from a repaired standby.</summary>
     /// <returns>What became of the write.</returns>
     public WriteStatus SendHeartbeat()
     {
         Volatile.Write(ref *_heartbeatSource, HeartbeatsSent + 1);
         *(_heartbeatSource + 1) = _tail.Value;
+        *(_heartbeatSource + 2) = Epoch;
         WriteStatus status = Post(Geometry.RingLength, RingTrailerDescriptor.HeartbeatLength);
         if (status == WriteStatus.Posted)
         {

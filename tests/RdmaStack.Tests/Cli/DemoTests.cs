@@ -47,19 +47,25 @@ public class DemoTests
     }
 
     [Fact]
-    public void Checker_counts_gaps_and_repeats()
+    public void Checker_counts_gaps_repeats_reordering_and_bad_payloads()
     {
-        var checker = new StreamChecker(16);
+        var checker = new StreamChecker(16, count: 8);
         byte[] p = new byte[16];
-        foreach (long s in new long[] { 1, 2, 5, 5, 6 })
+        foreach (long s in new long[] { 1, 2, 5, 5, 6, 3, 9 })
         {
             DemoPayload.Fill(p, s);
             checker.OnMessage(p, s);
         }
 
-        Assert.Equal(2, checker.Lost);
-        Assert.Equal(1, checker.Duplicated);
-        Assert.Equal(0, checker.Corrupted);
+        DemoPayload.Fill(p, 7);
+        p[3] ^= 1;
+        checker.OnMessage(p, 7);
+
+        Assert.Equal(8, checker.Received);
+        Assert.Equal(2, checker.Lost); // 4 and 8 never came
+        Assert.Equal(1, checker.Duplicated); // the second 5
+        Assert.Equal(4, checker.OutOfOrder); // 5 after 2, 5 after 5, 3 after 6, 7 after 3 (9 is out of range: only corrupted)
+        Assert.Equal(2, checker.Corrupted); // 9 is out of range, 7's payload was changed
     }
 
     [Fact]

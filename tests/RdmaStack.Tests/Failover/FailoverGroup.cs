@@ -1,55 +1,24 @@
 using RdmaStack.Failover;
 using RdmaStack.Queues;
-using RdmaStack.Transport;
 using RdmaStack.Transport.FaultInjection;
-using RdmaStack.Transport.SharedMemory;
 
 namespace RdmaStack.Tests.Failover;
 
 /// <summary>
-/// A writer and a reader joined by N links in one process, each link a local shared-memory queue with a
-/// fault injector on both directions, driven by a manual clock; plus a stream checker.
+/// A failover writer and reader over <see cref="FaultInjectedLinks"/>, driven by a manual clock, with a
+/// stream checker.
 /// </summary>
 internal sealed class FailoverGroup : IDisposable
 {
-    private readonly LocalQueuePair[] _pairs;
+    private readonly FaultInjectedLinks _links;
 
     public FailoverGroup(int links = 2, SegmentedQueueGeometry? geometry = null, FailoverOptions? options = null, int checksumRetryLimit = 4, int maxHeld = 4096)
     {
         Geometry = geometry ?? new SegmentedQueueGeometry(4, 8, 16);
-        Switches = new LinkFaultSwitch[links];
-        Slots = new FaultInjectingChannel[links];
-        Heads = new FaultInjectingChannel[links];
-        _pairs = new LocalQueuePair[links];
-        for (int i = 0; i < links; i++)
-        {
-            var cable = new LinkFaultSwitch();
-            Switches[i] = cable;
-            int link = i;
-            int direction = 0;
-            _pairs[i] = SharedMemoryProvider.CreateLocalPair(
-                Geometry,
-                channel =>
-                {
-                    var injector = new FaultInjectingChannel(channel, cable, maxHeld);
-                    if (direction++ == 0)
-                    {
-                        Slots[link] = injector;
-                    }
-                    else
-                    {
-                        Heads[link] = injector;
-                    }
-
-                    return injector;
-                },
-                checksumRetryLimit,
-                signalInterval: 4);
-        }
-
+        _links = new FaultInjectedLinks(links, Geometry, checksumRetryLimit, signalInterval: 4, maxHeld);
         Options = options ?? new FailoverOptions();
-        Writer = new FailoverWriter([.. _pairs.Select(p => p.Writer)], Options, Clock);
-        Reader = new FailoverReader([.. _pairs.Select(p => p.Reader)], Options, Clock);
+        Writer = new FailoverWriter(_links.Writers, Options, Clock);
+        Reader = new FailoverReader(_links.Readers, Options, Clock);
     }
 
     public ManualClock Clock { get; } = new();
@@ -58,11 +27,11 @@ internal sealed class FailoverGroup : IDisposable
 
     public FailoverOptions Options { get; }
 
-    public LinkFaultSwitch[] Switches { get; }
+    public IReadOnlyList<LinkFaultSwitch> Switches => _links.Switches;
 
-    public FaultInjectingChannel[] Slots { get; }
+    public IReadOnlyList<FaultInjectingChannel> Slots => _links.SlotChannels;
 
-    public FaultInjectingChannel[] Heads { get; }
+    public IReadOnlyList<FaultInjectingChannel> Heads => _links.HeadChannels;
 
     public FailoverWriter Writer { get; }
 

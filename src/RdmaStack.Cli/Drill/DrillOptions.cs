@@ -1,0 +1,30 @@
+using RdmaStack.Failover;
+using RdmaStack.Queues;
+
+namespace RdmaStack.Cli.Drill;
+
+/// <summary>What one failover drill does.</summary>
+/// <param name="Failures">Faults to inject.</param>
+/// <param name="Seed">Seed of the fault schedule (moments and kinds).</param>
+/// <param name="Count">Messages to stream.</param>
+/// <param name="Links">Links in the group.</param>
+/// <param name="Segments">Segments per queue.</param>
+/// <param name="Slots">Slots per segment.</param>
+/// <param name="Size">Bytes per message.</param>
+/// <param name="Kinds">The fault kinds to draw from.</param>
+/// <param name="Cpus">The writer's and the reader's core, or null.</param>
+/// <param name="StallTimeout">Give up when nothing moves for this long.</param>
+internal sealed record DrillOptions(
+    int Failures, int Seed, long Count, int Links, int Segments, int Slots, int Size, IReadOnlyList<FaultKind> Kinds, IReadOnlyList<int>? Cpus, TimeSpan StallTimeout)
+{
+    public SegmentedQueueGeometry Geometry => new(Segments, Slots, Size);
+
+    /// <summary>Failover timing for the drill: detection bounds short enough that 1,000 lost writes do not
+    /// take minutes, long enough that scheduling noise on a busy 2-core machine rarely trips them.</summary>
+    public FailoverOptions Failover { get; } = new()
+    {
+        HeartbeatInterval = TimeSpan.FromMilliseconds(0.5),
+        HeartbeatTimeout = TimeSpan.FromMilliseconds(250),
+        LostWriteTimeout = TimeSpan.FromMilliseconds(2),
+    };
+}

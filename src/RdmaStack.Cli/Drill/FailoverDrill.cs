@@ -1,0 +1,358 @@
+using System.Diagnostics;
+using System.Globalization;
+using RdmaStack.Cli.Demo;
+using RdmaStack.Cli.Perf;
+using RdmaStack.Failover;
+using RdmaStack.Threading;
+using RdmaStack.Transport.FaultInjection;
+
+namespace RdmaStack.Cli.Drill;
+
+/// <summary>
+/// A failover drill: a writer thread streams messages over a group of links while faults are injected
+/// into the active link at seeded random moments; a reader thread checks that every message arrives
+/// exactly once, in order, intact. After each failover the broken link is repaired and restored as the
+/// standby (failback), so the failures alternate between the links.
+/// </summary>
+internal static class FailoverDrill
+{
+    public static DrillReport Run(DrillOptions o, TextWriter progress)
+    {
+        using var links = new FaultInjectedLinks(o.Links, o.Geometry, checksumRetryLimit: 64);
+        using var writer = new FailoverWriter(links.Writers, o.Failover);
+        using var reader = new FailoverReader(links.Readers, o.Failover);
+        var schedule = Schedule.Create(o);
+        var run = new DrillRun(o, links, writer, reader, schedule);
+        var clock = Stopwatch.StartNew();
+        var writerThread = new Thread(run.Write) { IsBackground = true, Name = "drill writer" };
+        var readerThread = new Thread(run.Read) { IsBackground = true, Name = "drill reader" };
+        readerThread.Start();
+        writerThread.Start();
+        while (!readerThread.Join(1000))
+        {
+            progress.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  .. {reader.Position,13:N0} / {o.Count:N0} delivered, {writer.Failovers:N0} failovers, {run.Injected:N0} faults injected"));
+        }
+
+        run.Stop = true;
+        writerThread.Join();
+        return run.Report(clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>When each fault strikes (a message number) and what it is, drawn from the seed.</summary>
+    private sealed record Schedule(long[] At, FaultKind[] Kinds)
+    {
+        public static Schedule Create(DrillOptions o)
+        {
+            var random = new Random(o.Seed);
+            long spacing = Math.Max(1, o.Count / (o.Failures + 1));
+            var at = new long[o.Failures];
+            var kinds = new FaultKind[o.Failures];
+            for (int i = 0; i < o.Failures; i++)
+            {
+                at[i] = ((i + 1) * spacing) + random.NextInt64(-spacing / 4, (spacing / 4) + 1);
+                kinds[i] = o.Kinds[random.Next(o.Kinds.Count)];
+            }
+
+            return new Schedule(at, kinds);
+        }
+    }
+
+    /// <summary>The state both threads share; each field has one writing thread.</summary>
+    private sealed class DrillRun
+    {
+        private readonly DrillOptions _o;
+        private readonly FaultInjectedLinks _links;
+        private readonly FailoverWriter _writer;
+        private readonly FailoverReader _reader;
+        private readonly Schedule _schedule;
+        private readonly long[] _injectedAt;
+        private readonly long[] _detectedAt;
+        private readonly long[] _switchAt;
+        private readonly long _stallTicks;
+        private int _awaiting = -1;
+        private int _switches;
+        private readonly Dictionary<string, int> _unexpectedReasons = [];
+        private long _unexpected;
+        private long _restores;
+        private StreamChecker _checker;
+        private string? _error;
+
+        public DrillRun(DrillOptions o, FaultInjectedLinks links, FailoverWriter writer, FailoverReader reader, Schedule schedule)
+        {
+            _o = o;
+            _links = links;
+            _writer = writer;
+            _reader = reader;
+            _schedule = schedule;
+            _injectedAt = new long[o.Failures];
+            _detectedAt = new long[o.Failures];
+            Array.Fill(_detectedAt, -1);
+            _switchAt = new long[(4 * o.Failures) + 16];
+            _stallTicks = (long)(o.StallTimeout.TotalSeconds * Stopwatch.Frequency);
+            _checker = new StreamChecker(o.Size, o.Count);
+            writer.FailedOver += (_, e) =>
+            {
+                if (_awaiting >= 0)
+                {
+                    _detectedAt[_awaiting] = e.DetectedAt;
+                    _awaiting = -1;
+                }
+                else
+                {
+                    _unexpected++;
+                    _unexpectedReasons[e.Reason] = _unexpectedReasons.GetValueOrDefault(e.Reason) + 1;
+                }
+            };
+            reader.SwitchedLink += (_, e) =>
+            {
+                if (_switches < _switchAt.Length)
+                {
+                    _switchAt[_switches++] = e.At;
+                }
+            };
+        }
+
+        public volatile bool Stop;
+
+        private volatile bool _readerDone;
+
+        public int Injected { get; private set; }
+
+        public void Write()
+        {
+            try
+            {
+                HotThread.Pin("sender", _o.Cpus);
+                WriteLoop();
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or CpuAffinityException)
+            {
+                _error = $"writer: {e.Message}";
+                Stop = true;
+            }
+        }
+
+        public void Read()
+        {
+            try
+            {
+                HotThread.Pin("receiver", _o.Cpus);
+                ReadLoop();
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or CpuAffinityException)
+            {
+                _error = $"reader: {e.Message}";
+            }
+            finally
+            {
+                _readerDone = true;
+            }
+        }
+
+        public DrillReport Report(double seconds)
+        {
+            var byKind = new Dictionary<FaultKind, List<long>>();
+            var switchover = new List<long>();
+            var total = new List<long>();
+            int s = 0;
+            for (int i = 0; i < Injected; i++)
+            {
+                if (_detectedAt[i] < 0)
+                {
+                    continue;
+                }
+
+                (byKind.TryGetValue(_schedule.Kinds[i], out List<long>? list) ? list : byKind[_schedule.Kinds[i]] = []).Add(_detectedAt[i] - _injectedAt[i]);
+                while (s < _switches && _switchAt[s] < _detectedAt[i])
+                {
+                    s++;
+                }
+
+                long nextFault = i + 1 < Injected ? _injectedAt[i + 1] : long.MaxValue;
+                if (s < _switches && _switchAt[s] < nextFault)
+                {
+                    switchover.Add(_switchAt[s] - _detectedAt[i]);
+                    total.Add(_switchAt[s] - _injectedAt[i]);
+                }
+            }
+
+            var injectedByKind = new Dictionary<FaultKind, int>();
+            for (int i = 0; i < Injected; i++)
+            {
+                injectedByKind[_schedule.Kinds[i]] = injectedByKind.GetValueOrDefault(_schedule.Kinds[i]) + 1;
+            }
+
+            return new DrillReport
+            {
+                Options = _o,
+                Delivered = _checker.Distinct,
+                Lost = _checker.Lost,
+                Duplicated = _checker.Duplicated,
+                OutOfOrder = _checker.OutOfOrder,
+                Corrupted = _checker.Corrupted,
+                Injected = Injected,
+                InjectedByKind = injectedByKind,
+                Failovers = _writer.Failovers,
+                UnexpectedFailovers = _unexpected,
+                UnexpectedReasons = _unexpectedReasons,
+                Restores = _restores,
+                MessagesResent = _writer.MessagesResent,
+                ReaderSwitches = _reader.Switches,
+                FaultsReportedByReader = _reader.FaultsReported,
+                Detection = byKind.ToDictionary(kv => kv.Key, kv => LatencyStatistics.Summarize(kv.Value.ToArray(), 0, 1)),
+                Switchover = switchover.Count == 0 ? null : LatencyStatistics.Summarize(switchover.ToArray(), 0, 1),
+                Total = total.Count == 0 ? null : LatencyStatistics.Summarize(total.ToArray(), 0, 1),
+                Seconds = seconds,
+                Error = _error,
+            };
+        }
+
+        private void WriteLoop()
+        {
+            byte[] message = new byte[_o.Size];
+            long[] restoreAt = new long[_o.Links];
+            long restoreDelay = Math.Max(1, _o.Count / (_o.Failures + 1) / 2);
+            long sequence = 1;
+            long idleSince = 0;
+            int iteration = 0;
+            while (!Stop && !(_readerDone && sequence > _o.Count))
+            {
+                if (Injected < _o.Failures && sequence >= _schedule.At[Injected] && _awaiting < 0 && AllLinksHealthy())
+                {
+                    Inject();
+                }
+
+                bool sent = false;
+                if (sequence <= _o.Count)
+                {
+                    DemoPayload.Fill(message, sequence);
+                    long status = _writer.Offer(message);
+                    if (status > 0)
+                    {
+                        sequence++;
+                        sent = true;
+                        idleSince = 0;
+                    }
+                }
+
+                if (!sent || (++iteration & 31) == 0)
+                {
+                    _writer.Maintain();
+                    RestoreRepairedLinks(restoreAt, sequence, restoreDelay);
+                }
+
+                if (!sent)
+                {
+                    long now = Stopwatch.GetTimestamp();
+                    if (sequence <= _o.Count && idleSince == 0)
+                    {
+                        idleSince = now;
+                    }
+                    else if (sequence <= _o.Count && now - idleSince > _stallTicks)
+                    {
+                        _error = $"writer stuck at message {sequence} for {_o.StallTimeout.TotalSeconds:0.#} s ({_writer.Status})";
+                        Stop = true;
+                    }
+
+                    Spin.Pause();
+                }
+            }
+        }
+
+        private bool AllLinksHealthy()
+        {
+            if (_writer.Status != FailoverStatus.Active)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < _o.Links; i++)
+            {
+                if (_writer.GetLinkState(i) == LinkState.Failed)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private void Inject()
+        {
+            int active = _writer.ActiveLink;
+            int index = Injected;
+            _awaiting = index;
+            _injectedAt[index] = Stopwatch.GetTimestamp();
+            switch (_schedule.Kinds[index])
+            {
+                case FaultKind.Kill:
+                    _links.Switches[active].Kill();
+                    break;
+                case FaultKind.Corrupt:
+                    _links.SlotChannels[active].CorruptNextWrite();
+                    break;
+                case FaultKind.Drop:
+                    _links.SlotChannels[active].DropNextWrite();
+                    break;
+            }
+
+            Injected = index + 1;
+        }
+
+        /// <summary>A failed link is repaired and put back as the standby some messages later (failback).
+        /// With no healthy link left the repair is at once, so the stream resumes.</summary>
+        private void RestoreRepairedLinks(long[] restoreAt, long sequence, long delay)
+        {
+            for (int i = 0; i < _o.Links; i++)
+            {
+                if (_writer.GetLinkState(i) != LinkState.Failed)
+                {
+                    continue;
+                }
+
+                if (restoreAt[i] == 0)
+                {
+                    restoreAt[i] = _writer.Status == FailoverStatus.NoHealthyLink ? sequence : sequence + delay;
+                }
+
+                if (sequence >= restoreAt[i] || _readerDone || _writer.Status == FailoverStatus.NoHealthyLink)
+                {
+                    _links.Switches[i].Repair();
+                    _writer.Restore(i);
+                    restoreAt[i] = 0;
+                    _restores++;
+                }
+            }
+        }
+
+        private void ReadLoop()
+        {
+            long lastProgress = Stopwatch.GetTimestamp();
+            int iteration = 0;
+            while (_reader.Position < _o.Count && !Stop)
+            {
+                int n = _reader.Poll(ref _checker, 4096);
+                if (n == 0 || (++iteration & 31) == 0)
+                {
+                    _reader.Maintain();
+                }
+
+                if (n > 0)
+                {
+                    lastProgress = Stopwatch.GetTimestamp();
+                }
+                else if (Stopwatch.GetTimestamp() - lastProgress > _stallTicks)
+                {
+                    _error = $"reader stuck at message {_reader.Position} for {_o.StallTimeout.TotalSeconds:0.#} s";
+                    return;
+                }
+                else
+                {
+                    Spin.Pause();
+                }
+            }
+        }
+    }
+}
