@@ -93,6 +93,11 @@ cmd_demo() {
   cli demo "$@"
 }
 
+cmd_drill() {
+  cmd_build
+  cli drill "$@"
+}
+
 cmd_bench() {
   cmd_build
   [ -d bench ] || die "no bench/ folder"
@@ -126,6 +131,7 @@ usage: ./build.sh <command> [args]
   build          setup + compile everything (Release)
   test [args]    setup + build + every test suite; ends with "N passed, N failed, N skipped"
   demo [args]    setup + build + `rdmastack demo` (two processes, segmented queue over shared memory)
+  drill [args]   setup + build + `rdmastack drill` (failover drill: 1,000 injected link failures, nothing lost)
   bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet; compare: ours vs the C limit vs UCX, bench/results/)
   lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, all; default all)
   generate       setup + regenerate the libibverbs/librdmacm bindings (interop/*/Generated) and the layout probe
@@ -138,6 +144,7 @@ case "$cmd" in
   build) cmd_build ;;
   test) cmd_test "$@" ;;
   demo) cmd_demo "$@" ;;
+  drill) cmd_drill "$@" ;;
   bench) cmd_bench "$@" ;;
   generate) cmd_generate "$@" ;;
   lab) cmd_lab "$@" ;;
