@@ -123,21 +123,8 @@ public sealed class FailoverReader : IDisposable
     public int Poll<THandler>(ref THandler handler, int limit = int.MaxValue)
         where THandler : IMessageHandler, allows ref struct
     {
-        SegmentedQueueReader active = _links[_active];
-        int delivered = active.Poll(ref handler, limit);
-        if (delivered > 0)
-        {
-            long first = _position + 1;
-            Advance(active.Position);
-            if (_switchedFrom >= 0)
-            {
-                OnSwitched(first);
-            }
-
-            return delivered;
-        }
-
-        return PollOthers(ref handler, limit);
+        int delivered = PollActive(ref handler, limit);
+        return delivered > 0 ? delivered : PollAfterIdle(ref handler, limit);
     }
 
     /// <summary>Housekeeping for the reader's loop: heartbeats every interval on every link, the writer's
@@ -226,12 +213,46 @@ public sealed class FailoverReader : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int PollActive<THandler>(ref THandler handler, int limit)
+        where THandler : IMessageHandler, allows ref struct
+    {
+        SegmentedQueueReader active = _links[_active];
+        int delivered = active.Poll(ref handler, limit);
+        if (delivered > 0)
+        {
+            long first = _position + 1;
+            Advance(active.Position);
+            if (_switchedFrom >= 0)
+            {
+                OnSwitched(first);
+            }
+        }
+
+        return delivered;
+    }
+
     /// <summary>The active link has nothing new: if another link announces a newer epoch, the writer has
     /// failed over to it; move there (at the stream's position, so what was delivered is not delivered
     /// again) and read. A repaired standby's older ring is never read.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int PollOthers<THandler>(ref THandler handler, int limit)
+    private int PollAfterIdle<THandler>(ref THandler handler, int limit)
         where THandler : IMessageHandler, allows ref struct
+    {
+        if (MoveToNewestEpoch())
+        {
+            int delivered = PollActive(ref handler, limit);
+            if (delivered > 0)
+            {
+                return delivered;
+            }
+        }
+
+        CheckCorruption(_time.GetTimestamp());
+        return 0;
+    }
+
+    private bool MoveToNewestEpoch()
     {
         int newest = _active;
         long newestEpoch = _links[_active].WriterEpoch;
@@ -245,31 +266,17 @@ public sealed class FailoverReader : IDisposable
             }
         }
 
-        if (newest != _active)
+        if (newest == _active)
         {
-            _switchedFrom = _active;
-            _active = newest;
-            SegmentedQueueReader link = _links[newest];
-            link.Seek(_position);
-            link.PublishHead();
+            return false;
         }
 
-        SegmentedQueueReader active = _links[_active];
-        int delivered = active.Poll(ref handler, limit);
-        if (delivered > 0)
-        {
-            long first = _position + 1;
-            Advance(active.Position);
-            if (_switchedFrom >= 0)
-            {
-                OnSwitched(first);
-            }
-
-            return delivered;
-        }
-
-        CheckCorruption(_time.GetTimestamp());
-        return 0;
+        _switchedFrom = _active;
+        _active = newest;
+        SegmentedQueueReader link = _links[newest];
+        link.Seek(_position);
+        link.PublishHead();
+        return true;
     }
 
     /// <summary>The first message from the link the reader moved to has been delivered.</summary>

@@ -257,30 +257,7 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
     }
 
     /// <summary>Posts one aligned 8-byte word of the head source to the same offset of the control block.</summary>
-    private WriteStatus Post(int offset)
-    {
-        if (_budget.IsFull)
-        {
-            int done = _headChannel.PollCompletions();
-            if (done > 0)
-            {
-                _budget.Completed(done);
-            }
-
-            if (_budget.IsFull)
-            {
-                return WriteStatus.SendQueueFull;
-            }
-        }
-
-        WriteStatus status = _headChannel.PostWrite(offset, offset, sizeof(long), _budget.NextSignaled());
-        if (status == WriteStatus.Posted)
-        {
-            _budget.Posted();
-        }
-
-        return status;
-    }
+    private WriteStatus Post(int offset) => _budget.Post(_headChannel, offset, sizeof(long));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void OnBadChecksum(long sequence)

@@ -201,16 +201,7 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
 
     /// <summary>Retires write completions (call when idle; Offer also does it when the send queue is full).</summary>
     /// <returns>Signaled completions retired, or -1 if the channel failed.</returns>
-    public int PollCompletions()
-    {
-        int done = _channel.PollCompletions();
-        if (done > 0)
-        {
-            _budget.Completed(done);
-        }
-
-        return done;
-    }
+    public int PollCompletions() => _budget.Retire(_channel);
 
     /// <summary>Writes the heartbeat (an advancing counter, this link's tail and its epoch) into the ring's
     /// trailer, so the reader can tell a live, idle link from a dead one, a lost write from no write, and
@@ -292,21 +283,7 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
         return Post(offset, SlotDescriptor.HeaderLength + length);
     }
 
-    private WriteStatus Post(long offset, int length)
-    {
-        if (_budget.IsFull && !RetireCompletions())
-        {
-            return _channel.IsConnected ? WriteStatus.SendQueueFull : WriteStatus.NotConnected;
-        }
-
-        WriteStatus status = _channel.PostWrite(offset, offset, length, _budget.NextSignaled());
-        if (status == WriteStatus.Posted)
-        {
-            _budget.Posted();
-        }
-
-        return status;
-    }
+    private WriteStatus Post(long offset, int length) => _budget.Post(_channel, offset, length);
 
     private static long ToQueueStatus(WriteStatus status) => status switch
     {

@@ -1,3 +1,5 @@
+using RdmaStack.Transport;
+
 namespace RdmaStack.Queues;
 
 /// <summary>
@@ -51,4 +53,40 @@ internal struct SendQueueBudget
 
     /// <summary>Retires the batches of <paramref name="signaledCompletions"/> completions.</summary>
     public void Completed(int signaledCompletions) => _outstanding -= signaledCompletions * Interval;
+
+    /// <summary>Polls <paramref name="channel"/>'s completions into the budget.</summary>
+    /// <returns>Signaled completions retired, or -1 if the channel failed.</returns>
+    public int Retire(IRemoteWriteChannel channel)
+    {
+        int done = channel.PollCompletions();
+        if (done > 0)
+        {
+            Completed(done);
+        }
+
+        return done;
+    }
+
+    /// <summary>Posts one write of the same offset on both sides within the budget (retiring completions
+    /// first when it is full), signaled as the interval says.</summary>
+    /// <returns>What became of the write; <see cref="WriteStatus.SendQueueFull"/> when no room could be made.</returns>
+    public WriteStatus Post(IRemoteWriteChannel channel, long offset, int length)
+    {
+        if (IsFull)
+        {
+            Retire(channel);
+            if (IsFull)
+            {
+                return channel.IsConnected ? WriteStatus.SendQueueFull : WriteStatus.NotConnected;
+            }
+        }
+
+        WriteStatus status = channel.PostWrite(offset, offset, length, NextSignaled());
+        if (status == WriteStatus.Posted)
+        {
+            Posted();
+        }
+
+        return status;
+    }
 }
