@@ -172,6 +172,31 @@ public sealed class FailoverReader : IDisposable
         return work;
     }
 
+    /// <summary>Puts the reader of a re-established connection in place of link <paramref name="link"/>'s
+    /// (the peer replaced its writer with <see cref="FailoverWriter.ReplaceLink"/>). The old reader is
+    /// disposed; the new one starts at the stream's position. Call it on the reader thread.</summary>
+    /// <param name="link">Link index.</param>
+    /// <param name="reader">The new reader, same geometry.</param>
+    /// <exception cref="ArgumentException">The geometry differs.</exception>
+    public void ReplaceLink(int link, SegmentedQueueReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (reader.Geometry != _links[link].Geometry)
+        {
+            throw new ArgumentException($"The new link's geometry {reader.Geometry} differs from the group's {_links[link].Geometry}.", nameof(reader));
+        }
+
+        SegmentedQueueReader old = _links[link];
+        reader.Seek(_position);
+        reader.PublishHead();
+        _links[link] = reader;
+        _corruptSeen[link] = 0;
+        _lastWriterHeartbeat[link] = reader.WriterHeartbeat;
+        _lastWriterHeartbeatChange[link] = _time.GetTimestamp();
+        _writerAlive[link] = true;
+        old.Dispose();
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {

@@ -23,6 +23,7 @@ namespace RdmaStack.Failover;
 public sealed class FailoverWriter : IDisposable
 {
     private readonly SegmentedQueueWriter[] _links;
+    private readonly SegmentedQueueGeometry _geometry;
     private readonly LinkState[] _states;
     private readonly long[] _lastReaderHeartbeat;
     private readonly long[] _lastHeartbeatChange;
@@ -63,6 +64,7 @@ public sealed class FailoverWriter : IDisposable
 
         Options = options ?? new FailoverOptions();
         _time = timeProvider ?? TimeProvider.System;
+        _geometry = geometry;
         _links = [.. links];
         _states = new LinkState[_links.Length];
         _lastReaderHeartbeat = new long[_links.Length];
@@ -267,6 +269,46 @@ public sealed class FailoverWriter : IDisposable
         if (_active < 0)
         {
             Activate(link, -1, "a link was restored after every link had failed", _time.GetTimestamp());
+        }
+    }
+
+    /// <summary>Puts a re-established connection in place of failed link <paramref name="link"/> (a new queue
+    /// pair and new memory after a real link-down) and makes it a standby, like <see cref="Restore"/>. The old
+    /// writer is disposed; if its mirror was the only copy of unacknowledged messages, they are copied over
+    /// first. The reader must replace its end of the same link.</summary>
+    /// <param name="link">Link index; the link must be <see cref="LinkState.Failed"/>.</param>
+    /// <param name="writer">The new writer, same geometry, nothing written on it yet.</param>
+    /// <exception cref="InvalidOperationException">The link is not failed.</exception>
+    /// <exception cref="ArgumentException">The geometry differs.</exception>
+    public void ReplaceLink(int link, SegmentedQueueWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (writer.Geometry != _geometry)
+        {
+            throw new ArgumentException($"The new link's geometry {writer.Geometry} differs from the group's {_geometry}.", nameof(writer));
+        }
+
+        if (_states[link] != LinkState.Failed)
+        {
+            throw new InvalidOperationException($"Link {link} is {_states[link]}: only a failed link can be replaced.");
+        }
+
+        SegmentedQueueWriter old = _links[link];
+        if (link == _mirrorHolder)
+        {
+            writer.CopySlotsFrom(old, AcknowledgedPosition + 1, _tail);
+        }
+
+        writer.ResumeAt(_tail, AcknowledgedPosition);
+        _links[link] = writer;
+        old.Dispose();
+        _links[link].ResetSendQueue();
+        _states[link] = LinkState.Standby;
+        _lastHeartbeatChange[link] = _time.GetTimestamp();
+        _lastReaderHeartbeat[link] = writer.ReaderHeartbeat;
+        if (_active < 0)
+        {
+            Activate(link, -1, "a link was re-established after every link had failed", _time.GetTimestamp());
         }
     }
 

@@ -1,5 +1,6 @@
 using RdmaStack.Failover;
 using RdmaStack.Queues;
+using RdmaStack.Transport.SharedMemory;
 
 namespace RdmaStack.Tests.Failover;
 
@@ -246,10 +247,64 @@ public class FailoverTests
     }
 
     [Fact]
+    public void Re_established_link_replaces_the_failed_one_and_takes_over_later()
+    {
+        using var g = new FailoverGroup();
+        g.Send(10);
+        g.Switches[0].Kill();
+        g.Send(10); // on link 1 now
+        using LocalQueuePair fresh = SharedMemoryProvider.CreateLocalPair(g.Geometry);
+        g.Writer.ReplaceLink(0, fresh.Writer); // a new queue pair and new memory for link 0
+        g.Reader.ReplaceLink(0, fresh.Reader);
+        Assert.Equal(LinkState.Standby, g.Writer.GetLinkState(0));
+
+        g.Send(5);
+        g.Pump();
+        g.Switches[1].Kill();
+        g.Send(10); // back on the new link 0
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+        Assert.Equal(0, g.Writer.ActiveLink);
+        Assert.Equal(2, g.Writer.Failovers);
+    }
+
+    [Fact]
+    public void Replacing_the_only_holder_of_unacknowledged_messages_keeps_them()
+    {
+        using var g = new FailoverGroup();
+        g.Send(6);
+        g.Switches[0].Kill();
+        g.Send(6); // 1..12 on link 1, none read yet
+        g.Switches[1].Kill();
+        Assert.Equal(QueueStatus.NotConnected, g.Writer.Offer(FailoverGroup.Message(13)));
+
+        using LocalQueuePair fresh = SharedMemoryProvider.CreateLocalPair(g.Geometry);
+        g.Reader.ReplaceLink(1, fresh.Reader);
+        g.Writer.ReplaceLink(1, fresh.Writer); // the old link 1's mirror is copied before it is disposed
+        Assert.Equal(FailoverStatus.Active, g.Writer.Status);
+        g.Send(3);
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+        Assert.Equal(15, g.Delivered.Count);
+    }
+
+    [Fact]
+    public void Only_a_failed_link_can_be_replaced()
+    {
+        using var g = new FailoverGroup();
+        using LocalQueuePair fresh = SharedMemoryProvider.CreateLocalPair(g.Geometry);
+        Assert.Throws<InvalidOperationException>(() => g.Writer.ReplaceLink(1, fresh.Writer));
+        using LocalQueuePair other = SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 2, 8));
+        g.Switches[1].Kill();
+        g.Writer.MarkFailed(1, "test");
+        Assert.Throws<ArgumentException>(() => g.Writer.ReplaceLink(1, other.Writer));
+    }
+
+    [Fact]
     public void Rejects_links_of_different_geometry()
     {
-        using var a = RdmaStack.Transport.SharedMemory.SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 2, 8));
-        using var b = RdmaStack.Transport.SharedMemory.SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 4, 8));
+        using var a = SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 2, 8));
+        using var b = SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 4, 8));
         var e = Assert.Throws<ArgumentException>(() => new FailoverWriter([a.Writer, b.Writer]));
         Assert.Contains("same geometry", e.Message, StringComparison.Ordinal);
     }
