@@ -23,9 +23,9 @@ p50=$(sed -n 's/.*RTT min [0-9.]*  p50 \([0-9.]*\) .*/\1/p' "$R/demo.txt")
 before=$(cat "$R/demo_ib_write_lat_before.typical" 2>/dev/null)
 after=$(cat "$R/demo_ib_write_lat_after.typical" 2>/dev/null)
 if [ -n "$p50" ] && [ -n "$before" ] && [ -n "$after" ]; then
-  typical=$(echo "scale=3; ($before + $after) / 2" | bc)
-  ours=$(echo "scale=3; $p50 / 2" | bc)
-  ratio=$(echo "scale=3; $ours / $typical" | bc)
+  typical=$(printf "%.3f" "$(echo "scale=4; ($before + $after) / 2" | bc)")
+  ours=$(printf "%.3f" "$(echo "scale=4; $p50 / 2" | bc)")
+  ratio=$(printf "%.3f" "$(echo "scale=4; $ours / $typical" | bc)")
   met=$(echo "$ratio <= 1.25" | bc)
   {
     echo "latency (64 B, rxe0 <-> rxe1, same guest run):"
