@@ -69,10 +69,10 @@ internal static class FailoverDrill
         private readonly Schedule _schedule;
         private readonly long[] _injectedAt;
         private readonly long[] _detectedAt;
-        private readonly long[] _switchAt;
+        private readonly long[] _failoverEpoch;
+        private readonly Dictionary<long, long> _switchAtByEpoch = [];
         private readonly long _stallTicks;
         private int _awaiting = -1;
-        private int _switches;
         private readonly Dictionary<string, int> _unexpectedReasons = [];
         private long _unexpected;
         private long _restores;
@@ -89,7 +89,7 @@ internal static class FailoverDrill
             _injectedAt = new long[o.Failures];
             _detectedAt = new long[o.Failures];
             Array.Fill(_detectedAt, -1);
-            _switchAt = new long[(4 * o.Failures) + 16];
+            _failoverEpoch = new long[o.Failures];
             _stallTicks = (long)(o.StallTimeout.TotalSeconds * Stopwatch.Frequency);
             _checker = new StreamChecker(o.Size, o.Count);
             writer.FailedOver += (_, e) =>
@@ -97,6 +97,7 @@ internal static class FailoverDrill
                 if (_awaiting >= 0)
                 {
                     _detectedAt[_awaiting] = e.DetectedAt;
+                    _failoverEpoch[_awaiting] = e.Epoch;
                     _awaiting = -1;
                 }
                 else
@@ -105,13 +106,8 @@ internal static class FailoverDrill
                     _unexpectedReasons[e.Reason] = _unexpectedReasons.GetValueOrDefault(e.Reason) + 1;
                 }
             };
-            reader.SwitchedLink += (_, e) =>
-            {
-                if (_switches < _switchAt.Length)
-                {
-                    _switchAt[_switches++] = e.At;
-                }
-            };
+            // Switches are matched to failovers by the epoch both name: exact, whatever the timing.
+            reader.SwitchedLink += (_, e) => _switchAtByEpoch[e.Epoch] = e.At;
         }
 
         public volatile bool Stop;
@@ -156,7 +152,6 @@ internal static class FailoverDrill
             var byKind = new Dictionary<FaultKind, List<long>>();
             var switchover = new List<long>();
             var total = new List<long>();
-            int s = 0;
             for (int i = 0; i < Injected; i++)
             {
                 if (_detectedAt[i] < 0)
@@ -165,16 +160,10 @@ internal static class FailoverDrill
                 }
 
                 (byKind.TryGetValue(_schedule.Kinds[i], out List<long>? list) ? list : byKind[_schedule.Kinds[i]] = []).Add(_detectedAt[i] - _injectedAt[i]);
-                while (s < _switches && _switchAt[s] < _detectedAt[i])
+                if (_switchAtByEpoch.TryGetValue(_failoverEpoch[i], out long switchedAt))
                 {
-                    s++;
-                }
-
-                long nextFault = i + 1 < Injected ? _injectedAt[i + 1] : long.MaxValue;
-                if (s < _switches && _switchAt[s] < nextFault)
-                {
-                    switchover.Add(_switchAt[s] - _detectedAt[i]);
-                    total.Add(_switchAt[s] - _injectedAt[i]);
+                    switchover.Add(switchedAt - _detectedAt[i]);
+                    total.Add(switchedAt - _injectedAt[i]);
                 }
             }
 

@@ -309,7 +309,7 @@ public sealed class FailoverReader : IDisposable
     private void OnSwitched(long first)
     {
         Switches++;
-        SwitchedLink?.Invoke(this, new LinkSwitch(_switchedFrom, _active, first, _time.GetTimestamp()));
+        SwitchedLink?.Invoke(this, new LinkSwitch(_switchedFrom, _active, first, _time.GetTimestamp(), _links[_active].WriterEpoch));
         _switchedFrom = -1;
     }
 

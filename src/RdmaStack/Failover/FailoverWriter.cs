@@ -410,7 +410,7 @@ public sealed class FailoverWriter : IDisposable
         _resendNext = first;
         _resendLast = _tail;
         Failovers++;
-        FailedOver?.Invoke(this, new FailoverEvent(from, link, reason, detectedAt, first, _tail));
+        FailedOver?.Invoke(this, new FailoverEvent(from, link, reason, detectedAt, first, _tail, target.Epoch));
         if (announced is not WriteStatus.Posted and not WriteStatus.SendQueueFull)
         {
             Fail(link, $"epoch announcement failed: {announced}", _time.GetTimestamp());

@@ -35,7 +35,7 @@ public sealed class FaultInjectedLinks : IDisposable
             _pairs[i] = SharedMemoryProvider.CreateLocalPair(
                 geometry,
                 channel => slots is null
-                    ? slots = new FaultInjectingChannel(channel, cable, maxHeld)
+                    ? slots = new FaultInjectingChannel(channel, cable, maxHeld, dataLimit: geometry.RingLength)
                     : heads = new FaultInjectingChannel(channel, cable, maxHeld),
                 checksumRetryLimit,
                 signalInterval);
@@ -53,7 +53,8 @@ public sealed class FaultInjectedLinks : IDisposable
     /// <summary>The cable of each link.</summary>
     public IReadOnlyList<LinkFaultSwitch> Switches { get; }
 
-    /// <summary>Each link's writer-to-reader direction (slots, writer heartbeat).</summary>
+    /// <summary>Each link's writer-to-reader direction (slots, writer heartbeat); its corrupt and drop
+    /// faults hit slots only, never the heartbeat trailer.</summary>
     public IReadOnlyList<FaultInjectingChannel> SlotChannels { get; }
 
     /// <summary>Each link's reader-to-writer direction (head, reader heartbeat, fault reports).</summary>

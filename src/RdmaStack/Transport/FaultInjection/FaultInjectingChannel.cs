@@ -1,5 +1,3 @@
-using RdmaStack.Queues;
-
 namespace RdmaStack.Transport.FaultInjection;
 
 /// <summary>
@@ -16,6 +14,7 @@ namespace RdmaStack.Transport.FaultInjection;
 public sealed class FaultInjectingChannel : IRemoteWriteChannel
 {
     private readonly IRemoteWriteChannel _inner;
+    private readonly long _dataLimit;
     private readonly PendingWrite[] _held;
     private int _heldCount;
     private int _armed;
@@ -29,11 +28,14 @@ public sealed class FaultInjectingChannel : IRemoteWriteChannel
     /// <param name="inner">The real channel.</param>
     /// <param name="link">The switch shared with the other direction of the same link.</param>
     /// <param name="maxHeld">The most writes <see cref="HoldWrites"/> can keep back.</param>
-    public FaultInjectingChannel(IRemoteWriteChannel inner, LinkFaultSwitch link, int maxHeld = 4096)
+    /// <param name="dataLimit">Writes to remote offsets below this are the ones <see cref="CorruptNextWrite"/>
+    /// and <see cref="DropNextWrite"/> aim at (for a ring: its slots, not its heartbeat trailer); any write by default.</param>
+    public FaultInjectingChannel(IRemoteWriteChannel inner, LinkFaultSwitch link, int maxHeld = 4096, long dataLimit = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(link);
         _inner = inner;
+        _dataLimit = dataLimit;
         Link = link;
         _held = new PendingWrite[maxHeld];
     }
@@ -59,10 +61,10 @@ public sealed class FaultInjectingChannel : IRemoteWriteChannel
     /// <inheritdoc/>
     public bool IsConnected => _inner.IsConnected && !Link.IsKilled;
 
-    /// <summary>The next slot write (longer than a slot header) lands with one payload byte flipped.</summary>
+    /// <summary>The next data write (below the data limit) lands with its last byte flipped.</summary>
     public void CorruptNextWrite() => Arm(ref _corruptNext);
 
-    /// <summary>The next slot write is lost: it reports success but never lands.</summary>
+    /// <summary>The next data write (below the data limit) is lost: it reports success but never lands.</summary>
     public void DropNextWrite() => Arm(ref _dropNext);
 
     /// <summary>Holds back the next <paramref name="count"/> writes (and any behind them) until <see cref="ReleaseHeld"/>.</summary>
@@ -159,7 +161,7 @@ public sealed class FaultInjectingChannel : IRemoteWriteChannel
             Volatile.Write(ref _failAfter, failAfter - 1);
         }
 
-        bool isSlot = length > SlotDescriptor.HeaderLength;
+        bool isSlot = remoteOffset < _dataLimit;
         if (isSlot && Volatile.Read(ref _dropNext) != 0 && Take(ref _dropNext))
         {
             Dropped++;
