@@ -26,6 +26,12 @@ public sealed record VerbsConnectionOptions
     /// <summary>Transport retries before an error completion (qp_attr.retry_cnt, 0 to 7).</summary>
     public int RetryCount { get; init; } = 3;
 
+    /// <summary>Polls of a slot whose CRC fails before the reader counts it corrupt (see
+    /// <see cref="Queues.SegmentedQueueReader.ChecksumRetryLimit"/>). A slot still being written fails its CRC
+    /// until the write has landed; under emulation (the Soft-RoCE lab under TCG) a write can take milliseconds
+    /// to land while the reader polls, so tests there raise this.</summary>
+    public int ChecksumRetryLimit { get; init; } = Queues.SegmentedQueueReader.DefaultChecksumRetryLimit;
+
     /// <summary>The defaults.</summary>
     public static VerbsConnectionOptions Default { get; } = new();
 }
