@@ -11,58 +11,29 @@ internal static class DrillCommand
 {
     public static Command Create()
     {
-        var failures = new Option<int>("--failures") { Description = "Faults to inject into the active link", DefaultValueFactory = _ => 1000 };
-        var seed = new Option<int?>("--seed") { Description = "Seed of the fault schedule (printed; random if omitted)" };
-        var count = new Option<long>("--count") { Description = "Messages to stream", DefaultValueFactory = _ => 2_000_000 };
-        var links = new Option<int>("--links") { Description = $"Links in the group (2 to {ControlBlockDescriptor.MaxLinks})", DefaultValueFactory = _ => 2 };
-        var segments = new Option<int>("--segments") { Description = "Segments per queue", DefaultValueFactory = _ => 4 };
-        var slots = new Option<int>("--slots") { Description = "Slots per segment", DefaultValueFactory = _ => 64 };
-        var size = new Option<int>("--size") { Description = "Bytes per message (at least 8)", DefaultValueFactory = _ => 64 };
-        var kinds = new Option<string>("--kinds") { Description = "Fault kinds to draw from: kill, corrupt, drop", DefaultValueFactory = _ => "kill,corrupt,drop" };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds without progress before giving up", DefaultValueFactory = _ => 30 };
-        Option<string?> cpus = CpusOption.Create();
-        failures.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--failures must not be negative."); } });
-        count.Validators.Add(r => { if (r.GetValueOrDefault<long>() < 1) { r.AddError("--count must be at least 1."); } });
-        links.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 2 or > ControlBlockDescriptor.MaxLinks)
-            {
-                r.AddError($"--links must be 2 to {ControlBlockDescriptor.MaxLinks}: a failover needs a standby.");
-            }
-        });
-        size.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 8 or > SegmentedQueueGeometry.MaxSlotPayload) { r.AddError($"--size must be 8 to {SegmentedQueueGeometry.MaxSlotPayload}: the payload carries its sequence."); } });
-        kinds.Validators.Add(r =>
-        {
-            try
-            {
-                _ = ParseKinds(r.GetValueOrDefault<string>()!);
-            }
-            catch (FormatException e)
-            {
-                r.AddError(e.Message);
-            }
-        });
-
-        var command = new Command("drill", "Stream messages over a group of links while injecting failures into the active one; report lost, duplicated and out-of-order messages, failovers, detection and switchover times.")
-        {
-            failures, seed, count, links, segments, slots, size, kinds, timeout, cpus,
-        };
-        command.SetAction(result => CommandRunner.Run(() =>
-        {
-            var options = new DrillOptions(
-                result.GetValue(failures),
-                result.GetValue(seed) ?? Random.Shared.Next(),
-                result.GetValue(count),
-                result.GetValue(links),
-                result.GetValue(segments),
-                result.GetValue(slots),
-                result.GetValue(size),
-                ParseKinds(result.GetValue(kinds)!),
-                CpusOption.Parse(result.GetValue(cpus)),
-                TimeSpan.FromSeconds(result.GetValue(timeout)));
-            return Run(options, Console.Out);
-        }));
+        var set = new DrillOptionSet();
+        var command = new Command("drill", "Stream messages over a group of links while injecting failures into the active one; report lost, duplicated and out-of-order messages, failovers, detection and switchover times. --provider verbs: two processes over two RDMA NIC pairs, real link-downs (the Soft-RoCE lab).");
+        set.AddTo(command);
+        command.SetAction(result => CommandRunner.Run(() => set.IsVerbs(result)
+            ? RunVerbs(set.BindVerbs(result), Console.Out)
+            : Run(set.Bind(result), Console.Out)));
         return command;
+    }
+
+    /// <summary>The verbs drill: two processes, real link-downs; same figures and verdict as the shared-memory drill.</summary>
+    public static int RunVerbs(VerbsDrillOptions o, TextWriter console)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(console);
+        var ic = CultureInfo.InvariantCulture;
+        DrillOptions d = o.Drill;
+        console.WriteLine(string.Create(ic, $"RdmaStack failover drill: 2 links over the verbs provider, two processes; sender {o.SenderDevices[0]} (link 0), {o.SenderDevices[1]} (link 1); receiver {o.ReceiverDevices[0]}, {o.ReceiverDevices[1]}"));
+        console.WriteLine(string.Create(ic, $"  queue      {d.Geometry}"));
+        console.WriteLine(string.Create(ic, $"  stream     {d.Count:N0} messages of {d.Size} B; {d.Failures} real link-downs of the active link (ip link set {o.Interfaces[0]}|{o.Interfaces[1]} down), each {o.MinDelay.TotalMilliseconds:0}-{o.MaxDelay.TotalMilliseconds:0} ms after both links are healthy, seed {d.Seed}"));
+        console.WriteLine(string.Create(ic, $"  queue pair timeout {o.AckTimeoutExponent} (ACK timeout 4.096 us x 2^{o.AckTimeoutExponent} = {o.AckTimeoutMicroseconds / 1000:0.0} ms), retry_cnt {o.RetryCount}: a silent peer gives IBV_WC_RETRY_EXC_ERR after {o.RetryCount + 1} x {o.AckTimeoutMicroseconds / 1000:0.0} = {(o.RetryCount + 1) * o.AckTimeoutMicroseconds / 1000:0} ms"));
+        console.WriteLine(string.Create(ic, $"  timing     heartbeat every {d.Failover.HeartbeatInterval.TotalMilliseconds} ms, timeout {d.Failover.HeartbeatTimeout.TotalMilliseconds} ms; lost-write bound {d.Failover.LostWriteTimeout.TotalMilliseconds} ms"));
+        (DrillReport r, IReadOnlyList<string> details) = VerbsDrill.Run(o, console);
+        return Print(r, console, details, "; both processes run on one machine, so their Stopwatch (CLOCK_MONOTONIC) timestamps are one clock");
     }
 
     public static int Run(DrillOptions options, TextWriter console)
@@ -73,12 +44,33 @@ internal static class DrillCommand
         console.WriteLine(string.Create(ic, $"  stream     {options.Count:N0} messages of {options.Size} B; {options.Failures:N0} faults ({string.Join(", ", options.Kinds).ToLowerInvariant()}) at random moments, seed {options.Seed}"));
         console.WriteLine(string.Create(ic, $"  timing     heartbeat every {options.Failover.HeartbeatInterval.TotalMilliseconds} ms, timeout {options.Failover.HeartbeatTimeout.TotalMilliseconds} ms; lost-write bound {options.Failover.LostWriteTimeout.TotalMilliseconds} ms"));
         DrillReport r = FailoverDrill.Run(options, console);
+        return Print(r, console, [], "");
+    }
+
+    /// <summary>Prints a drill's figures (either provider) and its verdict.</summary>
+    /// <param name="r">The report.</param>
+    /// <param name="console">Where.</param>
+    /// <param name="details">Lines printed after the failover counts (provider-specific).</param>
+    /// <param name="clockNote">Appended to the note on what the times measure.</param>
+    /// <returns>The exit status: 0 only if the drill passed.</returns>
+    internal static int Print(DrillReport r, TextWriter console, IReadOnlyList<string> details, string clockNote)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(details);
+        var ic = CultureInfo.InvariantCulture;
+        DrillOptions options = r.Options;
         console.WriteLine(string.Create(ic, $"delivered  {r.Delivered:N0} of {options.Count:N0} in {r.Seconds:0.0} s: lost {r.Lost}, duplicated {r.Duplicated}, out of order {r.OutOfOrder}, corrupted {r.Corrupted}"));
         console.WriteLine(string.Create(ic, $"faults     {r.Injected:N0} injected ({string.Join(", ", r.InjectedByKind.OrderBy(k => k.Key).Select(k => $"{k.Key.ToString().ToLowerInvariant()} {k.Value}"))})"));
         console.WriteLine(string.Create(ic, $"failovers  {r.Failovers:N0} ({r.UnexpectedFailovers} not caused by an injected fault); links restored {r.Restores:N0}; messages resent {r.MessagesResent:N0}; reader switched links {r.ReaderSwitches:N0} times, reported {r.FaultsReportedByReader:N0} faults"));
         foreach ((string reason, int n) in r.UnexpectedReasons.OrderByDescending(kv => kv.Value))
         {
             console.WriteLine(string.Create(ic, $"           unexpected x{n}: {reason}"));
+        }
+
+        foreach (string line in details)
+        {
+            console.WriteLine(line);
         }
 
         console.WriteLine("times (us)                    count       p50       p99     p99.9       max");
@@ -89,7 +81,7 @@ internal static class DrillCommand
 
         Row(console, "switchover after detection", r.Switchover);
         Row(console, "fault to first message over", r.Total);
-        console.WriteLine("  (detection: fault -> writer declares the link failed; switchover: detection -> first message delivered over the other link)");
+        console.WriteLine($"  (detection: fault -> writer declares the link failed; switchover: detection -> first message delivered over the other link){clockNote}");
         if (r.Error is not null)
         {
             console.WriteLine($"error      {r.Error}");

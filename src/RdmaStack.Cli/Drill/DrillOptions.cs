@@ -21,7 +21,7 @@ internal sealed record DrillOptions(
 
     /// <summary>Failover timing for the drill: detection bounds short enough that 1,000 lost writes do not
     /// take minutes, long enough that scheduling noise on a busy 2-core machine rarely trips them.</summary>
-    public FailoverOptions Failover { get; } = new()
+    public FailoverOptions Failover { get; init; } = new()
     {
         HeartbeatInterval = TimeSpan.FromMilliseconds(0.5),
         HeartbeatTimeout = TimeSpan.FromMilliseconds(250),

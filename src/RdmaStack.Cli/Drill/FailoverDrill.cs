@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using RdmaStack.Cli.Demo;
-using RdmaStack.Cli.Perf;
 using RdmaStack.Failover;
 using RdmaStack.Threading;
 using RdmaStack.Transport.FaultInjection;
@@ -149,24 +148,7 @@ internal static class FailoverDrill
 
         public DrillReport Report(double seconds)
         {
-            var byKind = new Dictionary<FaultKind, List<long>>();
-            var switchover = new List<long>();
-            var total = new List<long>();
-            for (int i = 0; i < Injected; i++)
-            {
-                if (_detectedAt[i] < 0)
-                {
-                    continue;
-                }
-
-                (byKind.TryGetValue(_schedule.Kinds[i], out List<long>? list) ? list : byKind[_schedule.Kinds[i]] = []).Add(_detectedAt[i] - _injectedAt[i]);
-                if (_switchAtByEpoch.TryGetValue(_failoverEpoch[i], out long switchedAt))
-                {
-                    switchover.Add(switchedAt - _detectedAt[i]);
-                    total.Add(switchedAt - _injectedAt[i]);
-                }
-            }
-
+            DrillTimings timings = DrillTimings.Summarize(_injectedAt, _detectedAt, _failoverEpoch, _schedule.Kinds, Injected, _switchAtByEpoch);
             var injectedByKind = new Dictionary<FaultKind, int>();
             for (int i = 0; i < Injected; i++)
             {
@@ -190,9 +172,9 @@ internal static class FailoverDrill
                 MessagesResent = _writer.MessagesResent,
                 ReaderSwitches = _reader.Switches,
                 FaultsReportedByReader = _reader.FaultsReported,
-                Detection = byKind.ToDictionary(kv => kv.Key, kv => LatencyStatistics.Summarize(kv.Value.ToArray(), 0, 1)),
-                Switchover = switchover.Count == 0 ? null : LatencyStatistics.Summarize(switchover.ToArray(), 0, 1),
-                Total = total.Count == 0 ? null : LatencyStatistics.Summarize(total.ToArray(), 0, 1),
+                Detection = timings.Detection,
+                Switchover = timings.Switchover,
+                Total = timings.Total,
                 Seconds = seconds,
                 Error = _error,
             };

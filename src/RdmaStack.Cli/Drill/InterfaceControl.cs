@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace RdmaStack.Cli.Drill;
+
+/// <summary>
+/// Takes network interfaces down and up for real, through one long-lived `ip -force -batch -` (needs
+/// CAP_NET_ADMIN; the lab guest runs as root). Writing a command line to a running `ip` puts the link change
+/// within a pipe wake-up of the moment we record, where starting `ip` per command would add its fork and exec
+/// (milliseconds under TCG) to every measured detection time. The result is read back from sysfs.
+/// </summary>
+internal sealed class InterfaceControl : IDisposable
+{
+    private readonly Process _ip;
+    private readonly HashSet<string> _down = [];
+
+    private InterfaceControl(Process ip) => _ip = ip;
+
+    public static InterfaceControl Start()
+    {
+        var info = new ProcessStartInfo("ip")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = false,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("-force");
+        info.ArgumentList.Add("-batch");
+        info.ArgumentList.Add("-");
+        Process ip = Process.Start(info) ?? throw new InvalidOperationException("could not start `ip -batch -`");
+        return new InterfaceControl(ip);
+    }
+
+    /// <summary>Whether <paramref name="name"/> reports itself up (/sys/class/net/NAME/operstate is not "down").</summary>
+    public static bool IsUp(string name) =>
+        File.ReadAllText($"/sys/class/net/{name}/operstate").Trim() != "down";
+
+    /// <summary>Sends `link set NAME down`.</summary>
+    /// <returns>The timestamp at which the command was handed to `ip`.</returns>
+    public long Down(string name)
+    {
+        _down.Add(name);
+        return Send($"link set {name} down");
+    }
+
+    /// <summary>Sends `link set NAME up`.</summary>
+    public long Up(string name)
+    {
+        _down.Remove(name);
+        return Send($"link set {name} up");
+    }
+
+    /// <summary>Waits until sysfs shows <paramref name="name"/> down (<paramref name="down"/>) or up.</summary>
+    /// <returns>When it did, or -1 after <paramref name="timeout"/>.</returns>
+    public static long WaitFor(string name, bool down, TimeSpan timeout)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (IsUp(name) != down)
+            {
+                return Stopwatch.GetTimestamp();
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return -1;
+    }
+
+    /// <summary>Brings back up every interface this instance took down, then ends `ip`.</summary>
+    public void Dispose()
+    {
+        foreach (string name in _down.ToList())
+        {
+            Up(name);
+        }
+
+        _ip.StandardInput.Close();
+        if (!_ip.WaitForExit(5000))
+        {
+            _ip.Kill();
+        }
+
+        _ip.Dispose();
+    }
+
+    private long Send(string command)
+    {
+        long at = Stopwatch.GetTimestamp();
+        _ip.StandardInput.WriteLine(command);
+        _ip.StandardInput.Flush();
+        return at;
+    }
+}
