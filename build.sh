@@ -133,7 +133,7 @@ usage: ./build.sh <command> [args]
   demo [args]    setup + build + `rdmastack demo` (two processes, segmented queue over shared memory)
   drill [args]   setup + build + `rdmastack drill` (failover drill: 1,000 injected link failures, nothing lost)
   bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet; compare: ours vs the C limit vs UCX, bench/results/)
-  lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, all; default all)
+  lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, drill, all; default all)
   generate       setup + regenerate the libibverbs/librdmacm bindings (interop/*/Generated) and the layout probe
 TXT
 }

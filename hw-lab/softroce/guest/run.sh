@@ -17,7 +17,7 @@ fi
 log "$(rdma link show | grep -c 'state ACTIVE') rxe links active"
 rc=0
 case "$SUITE" in
-  all) for s in devices tests demo; do bash "$GUEST/suite-$s.sh" || rc=1; done ;;
+  all) for s in devices tests demo drill; do bash "$GUEST/suite-$s.sh" || rc=1; done ;;
   *) bash "$GUEST/suite-$SUITE.sh" || rc=1 ;;
 esac
 log "suite $SUITE rc=$rc; memory used $(free -m | awk '/Mem:/{print $3}') MB"
