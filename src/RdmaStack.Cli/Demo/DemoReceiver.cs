@@ -19,6 +19,8 @@ internal static class DemoReceiver
         long first = 0, last = 0;
         long lastProgress = Stopwatch.GetTimestamp(), lastReport = lastProgress;
         string? error = null;
+        progress.WriteLine("PROGRESS stream 0");
+        progress.Flush();
         while (checker.Last < options.Count)
         {
             int n = input.Poll(ref checker, (int)Math.Min(4096, options.Count - checker.Last));
@@ -50,6 +52,8 @@ internal static class DemoReceiver
             }
         }
 
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROGRESS stream {checker.Received}"));
+        progress.Flush();
         ReaderCounters afterStream = input.Counters;
         var echoer = new Echoer(echo, options.Size, options.Count);
         long pings = options.Pings + (long)options.Warmup;

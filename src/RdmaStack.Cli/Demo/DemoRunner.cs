@@ -43,10 +43,16 @@ internal static class DemoRunner
             }
 
             long total = parts[1] == "stream" ? options.Count : (long)options.Pings + options.Warmup;
+            if (total == 0)
+            {
+                return;
+            }
+
             lock (_lock)
             {
+                // Every phase shows its start and its end; in between, a line every half second.
                 long now = Stopwatch.GetTimestamp();
-                if (now - _lastPrinted < Stopwatch.Frequency)
+                if (done != 0 && done != total && now - _lastPrinted < Stopwatch.Frequency / 2)
                 {
                     return;
                 }

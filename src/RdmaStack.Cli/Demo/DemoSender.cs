@@ -61,6 +61,8 @@ internal static class DemoSender
         long roundTrips = 0, lostPongs = 0;
         int total = options.Warmup + options.Pings;
         long progressTicks = Stopwatch.Frequency / 5, lastReport = Stopwatch.GetTimestamp();
+        progress.WriteLine("PROGRESS ping 0");
+        progress.Flush();
         for (int i = 0; error is null && i < total; i++, ping++)
         {
             pong.Expect(ping);
@@ -107,6 +109,8 @@ internal static class DemoSender
             }
         }
 
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROGRESS ping {roundTrips + Math.Min(options.Warmup, total)}"));
+        progress.Flush();
         Span<long> measured = rtts.AsSpan(0, (int)roundTrips);
         measured.Sort();
         return new SenderResult
