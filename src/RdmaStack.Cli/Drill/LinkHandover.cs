@@ -3,8 +3,9 @@ namespace RdmaStack.Cli.Drill;
 /// <summary>
 /// Hands the ends of re-established links from the thread that builds them (a handshake and a connect block
 /// for milliseconds) to the hot thread that uses them, which calls ReplaceLink on its own thread. One slot
-/// per link: the builder posts an end with its generation and waits until the hot thread has taken it; the
-/// hot thread takes it without blocking.
+/// per link: the builder posts an end with its generation and waits until the hot thread has put it in place
+/// (<see cref="Installed"/>, after ReplaceLink: only then may the builder free what the old end used); the hot
+/// thread takes it without blocking.
 /// </summary>
 /// <typeparam name="T">A writer or a reader.</typeparam>
 internal sealed class LinkHandover<T>(int links)
@@ -40,14 +41,17 @@ internal sealed class LinkHandover<T>(int links)
 
         end = entry.End;
         generation = entry.Generation;
-        Volatile.Write(ref _taken[link], entry.Generation);
         return true;
     }
 
-    /// <summary>The newest generation of <paramref name="link"/> the hot thread has taken (0: none).</summary>
+    /// <summary>The hot thread has put generation <paramref name="generation"/> of <paramref name="link"/> in place
+    /// (its ReplaceLink returned): the old end is no longer used.</summary>
+    public void Installed(int link, int generation) => Volatile.Write(ref _taken[link], generation);
+
+    /// <summary>The newest generation of <paramref name="link"/> the hot thread has put in place (0: none).</summary>
     public int Taken(int link) => Volatile.Read(ref _taken[link]);
 
-    /// <summary>Waits until the hot thread took generation <paramref name="generation"/> of the link.</summary>
+    /// <summary>Waits until the hot thread put generation <paramref name="generation"/> of the link in place.</summary>
     /// <returns>False if it did not within <paramref name="timeout"/> or <paramref name="stop"/> was set.</returns>
     public bool WaitTaken(int link, int generation, TimeSpan timeout, Func<bool> stop)
     {

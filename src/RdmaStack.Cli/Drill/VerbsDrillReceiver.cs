@@ -65,7 +65,8 @@ internal sealed class VerbsDrillReceiver
             long deadline = Environment.TickCount64 + (long)ConnectTimeout.TotalMilliseconds;
             for (int i = 0; i < Links; i++)
             {
-                while (!_handover.TryTake(i, out first[i], out _))
+                int generation;
+                while (!_handover.TryTake(i, out first[i], out generation))
                 {
                     if (Environment.TickCount64 > deadline || _stop)
                     {
@@ -74,6 +75,8 @@ internal sealed class VerbsDrillReceiver
 
                     Thread.Sleep(5);
                 }
+
+                _handover.Installed(i, generation);
             }
 
             reader = new FailoverReader(first, _o.Drill.Failover);
@@ -178,9 +181,10 @@ internal sealed class VerbsDrillReceiver
     {
         for (int i = 0; i < Links; i++)
         {
-            if (_handover.TryTake(i, out SegmentedQueueReader fresh, out _))
+            if (_handover.TryTake(i, out SegmentedQueueReader fresh, out int generation))
             {
                 reader.ReplaceLink(i, fresh);
+                _handover.Installed(i, generation);
             }
         }
     }
@@ -193,20 +197,16 @@ internal sealed class VerbsDrillReceiver
         {
             while (!_stop)
             {
-                ConnectionHandshake handshake;
-                try
+                if (!listener.Pending())
                 {
-                    handshake = ConnectionHandshake.Accept(listener, secret, TimeSpan.FromMilliseconds(500));
-                }
-                catch (TransportException) when (!_stop)
-                {
-                    continue; // nobody dialled within the slice: check the stop flag and listen again
+                    Thread.Sleep(2); // poll, so the stop flag is seen; the handshake itself gets the full timeout
+                    continue;
                 }
 
-                generation++;
                 (VerbsDeviceContext Device, VerbsQueueSet Queues) fresh;
-                using (handshake)
+                try
                 {
+                    using ConnectionHandshake handshake = ConnectionHandshake.Accept(listener, secret, ConnectTimeout);
                     VerbsDeviceContext device = VerbsDrillEndpoints.OpenWhenActive(_o.ReceiverDevices[link], ConnectTimeout, () => _stop);
                     try
                     {
@@ -218,7 +218,14 @@ internal sealed class VerbsDrillReceiver
                         throw;
                     }
                 }
+                catch (TransportException e) when (!_stop)
+                {
+                    // The sender sees its side fail too (or its new link fails at once) and connects again.
+                    Console.Out.WriteLine($"  .. link {link}: a re-connection failed ({e.Message}); waiting for the next");
+                    continue;
+                }
 
+                generation++;
                 fresh.Device.AsyncEventReceived += (_, _) => Interlocked.Increment(ref _asyncEvents);
                 _handover.Post(link, fresh.Queues.Readers[0], generation);
                 if (!_handover.WaitTaken(link, generation, TimeSpan.FromSeconds(60), () => _stop))

@@ -223,6 +223,7 @@ internal sealed class VerbsDrillSender
             {
                 writer.ReplaceLink(i, fresh);
                 _hotGeneration[i] = generation;
+                _handover.Installed(i, generation);
             }
         }
     }
@@ -374,7 +375,21 @@ internal sealed class VerbsDrillSender
         }
 
         int generation = ++_builtGeneration[link];
-        (VerbsDeviceContext Device, VerbsQueueSet Queues) fresh = Connect(link, generation);
+        (VerbsDeviceContext Device, VerbsQueueSet Queues) fresh;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                fresh = Connect(link, generation);
+                break;
+            }
+            catch (TransportException e) when (attempt < 3 && !_stop)
+            {
+                _progress.WriteLine($"  .. link {link}: re-connection attempt {attempt} failed ({e.Message}); trying again");
+                Thread.Sleep(100);
+            }
+        }
+
         _handover.Post(link, fresh.Queues.Writers[0], generation);
         if (!_handover.WaitTaken(link, generation, TimeSpan.FromSeconds(10), () => _stop))
         {
