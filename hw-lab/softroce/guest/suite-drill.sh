@@ -6,11 +6,18 @@
 # if unset; printed), brings it back up, re-establishes it (new handshake + queue pairs) as the standby, so the
 # link-downs alternate between the pairs. Passes only with 0 lost / duplicated / out of order and every
 # link-down injected. Afterwards both pairs must be ACTIVE again (the drill restores what it took down).
+# First, the test classes marked [Trait("Lab", "drill")] (a failover group over both pairs with a link replaced
+# by a new connection), kept out of the "tests" suite because they open queue pairs of their own.
 set -u
 R="$RDMASTACK_RESULTS"; CLI="$RDMASTACK_REPO/src/RdmaStack.Cli/bin/Release/net10.0/rdmastack"
 COUNT=${DRILL_COUNT:-300000} FAILURES=${DRILL_FAILURES:-12}
 SEED_ARGS=(); [ -n "${DRILL_SEED:-}" ] && SEED_ARGS=(--seed "$DRILL_SEED")
 rc=0
+DLL="$RDMASTACK_REPO/tests/RdmaStack.Tests/bin/Release/net10.0/RdmaStack.Tests.dll"
+log "lab tests: $(basename "$DLL") -trait Lab=drill"
+dotnet "$DLL" -noColor -trait Lab=drill > "$R/drill-tests.txt" 2>&1 || rc=1
+cat "$R/drill-tests.txt"
+grep -q 'Failed: 0, Skipped: 0' "$R/drill-tests.txt" || { log "FAIL: the drill lab tests failed or skipped"; rc=1; }
 log "rdmastack drill --provider verbs --failures $FAILURES --count $COUNT ${SEED_ARGS[*]}"
 start=$(up)
 "$CLI" drill --provider verbs --failures "$FAILURES" --count "$COUNT" "${SEED_ARGS[@]}" > "$R/drill.txt" 2>&1 || rc=1

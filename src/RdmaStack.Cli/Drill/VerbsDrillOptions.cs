@@ -43,8 +43,12 @@ internal sealed record VerbsDrillOptions(
         LostWriteTimeout = TimeSpan.FromMilliseconds(50),
     };
 
+    /// <summary>Polls of a slot failing its CRC before it counts as corrupt: under TCG a write can take
+    /// milliseconds to land while the reader polls (the lab's verbs tests use the same).</summary>
+    public const int TcgChecksumRetryLimit = 1 << 20;
+
     /// <summary>The queue pair settings.</summary>
-    public VerbsConnectionOptions Connection => new() { AckTimeoutExponent = AckTimeoutExponent, RetryCount = RetryCount };
+    public VerbsConnectionOptions Connection => new() { AckTimeoutExponent = AckTimeoutExponent, RetryCount = RetryCount, ChecksumRetryLimit = TcgChecksumRetryLimit };
 
     /// <summary>One ACK timeout in microseconds: 4.096 x 2^exponent.</summary>
     public double AckTimeoutMicroseconds => 4.096 * Math.Pow(2, AckTimeoutExponent);

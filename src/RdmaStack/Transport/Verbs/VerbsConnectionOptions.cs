@@ -6,6 +6,19 @@ namespace RdmaStack.Transport.Verbs;
 /// <see cref="RetryCount"/> times, so a dead peer or link shows as an error completion
 /// (IBV_WC_RETRY_EXC_ERR) after about (RetryCount + 1) x that: with 14 and 3, 67 ms x 4 = 0.27 s (measured on
 /// rxe in the lab: about 0.27 s). rxe retries forever at retry_cnt 7, so the default stays below it.
+/// <para>The arithmetic, ack timeout = 4.096 us x 2^timeout, times (retry_cnt + 1) tries:</para>
+/// <code>
+///   timeout 10:  4.2 ms per try;  retry_cnt 3: 17 ms    (TCG hiccups of some ms would trip it)
+///   timeout 12: 16.8 ms per try;  retry_cnt 3: 67 ms    (the failover drill in the lab)
+///   timeout 14: 67.1 ms per try;  retry_cnt 3: 268 ms   (the default)
+///   any timeout, retry_cnt 7: never on rxe (infinite retry)
+/// </code>
+/// <para>The failover drill (`rdmastack drill --provider verbs`) uses timeout 12 and retry_cnt 3: a peer that
+/// went silent is an error completion after 67 ms, well inside the heartbeat bound, yet 16.8 ms per try is some
+/// hundred times the 30-60 us round trip under TCG and above its millisecond hiccups, so a slow ACK is retried,
+/// not mistaken for a dead link. A link going down on this side does not wait for either: rxe fails the posted
+/// writes at once (status 2, local QP operation error, within 1-3 ms in the lab) and raises
+/// IBV_EVENT_PORT_ERR about 0.2 s later.</para>
 /// </remarks>
 public sealed record VerbsConnectionOptions
 {
