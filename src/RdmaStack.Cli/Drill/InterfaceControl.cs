@@ -8,10 +8,15 @@ namespace RdmaStack.Cli.Drill;
 /// within a pipe wake-up of the moment we record, where starting `ip` per command would add its fork and exec
 /// (milliseconds under TCG) to every measured detection time. The result is read back from sysfs.
 /// </summary>
+/// <remarks>Taking an interface down makes the kernel delete every IPv4 route through it, in every table, and
+/// bringing it up restores only the kernel's own (its addresses' connected and local routes). The lab's policy
+/// routes (rxe traffic must cross the veth, not lo) would be gone, so <see cref="Down"/> first saves the routes
+/// the kernel will not restore and <see cref="Up"/> puts them back.</remarks>
 internal sealed class InterfaceControl : IDisposable
 {
     private readonly Process _ip;
     private readonly HashSet<string> _down = [];
+    private readonly Dictionary<string, IReadOnlyList<string>> _routes = [];
 
     private InterfaceControl(Process ip) => _ip = ip;
 
@@ -39,15 +44,47 @@ internal sealed class InterfaceControl : IDisposable
     /// <returns>The timestamp at which the command was handed to `ip`.</returns>
     public long Down(string name)
     {
+        if (!_routes.ContainsKey(name))
+        {
+            _routes[name] = SavedRoutes(name);
+        }
+
         _down.Add(name);
         return Send($"link set {name} down");
     }
 
-    /// <summary>Sends `link set NAME up`.</summary>
+    /// <summary>Sends `link set NAME up`, then puts back the routes through it that the kernel does not restore.</summary>
+    /// <returns>The timestamp at which `link set up` was handed to `ip`.</returns>
     public long Up(string name)
     {
         _down.Remove(name);
-        return Send($"link set {name} up");
+        long at = Send($"link set {name} up");
+        foreach (string route in _routes.GetValueOrDefault(name) ?? [])
+        {
+            Send($"route replace {route} dev {name}");
+        }
+
+        return at;
+    }
+
+    /// <summary>The IPv4 routes `ip -4 -o route show table all dev NAME` listed, but the kernel's own
+    /// ("proto kernel": re-added when the interface comes up), as `ip route` arguments without the device.</summary>
+    internal static IReadOnlyList<string> ParseRoutes(string ipOutput) =>
+        [.. ipOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => !line.Contains("proto kernel", StringComparison.Ordinal))];
+
+    private static IReadOnlyList<string> SavedRoutes(string name)
+    {
+        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string argument in new[] { "-4", "-o", "route", "show", "table", "all", "dev", name })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using Process ip = Process.Start(info) ?? throw new InvalidOperationException("could not start `ip route show`");
+        string output = ip.StandardOutput.ReadToEnd();
+        ip.WaitForExit();
+        return ParseRoutes(output);
     }
 
     /// <summary>Waits until sysfs shows <paramref name="name"/> down (<paramref name="down"/>) or up.</summary>

@@ -168,6 +168,8 @@ internal sealed class VerbsDrillReceiver
             }
         }
 
+        // The head goes back once per finished segment; the last one may be partial: publish it now.
+        reader.GetLink(reader.ActiveLink).PublishHead();
         long lingerEnd = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
         while (!_stop && Stopwatch.GetTimestamp() < lingerEnd && (reader.IsWriterAlive(0) || reader.IsWriterAlive(1)))
         {

@@ -199,6 +199,12 @@ internal sealed class VerbsDrillSender
                     break;
                 }
 
+                if (sequence > count && Stopwatch.GetTimestamp() - lastProgress > stallTicks)
+                {
+                    _error ??= string.Create(CultureInfo.InvariantCulture, $"the reader acknowledged {acknowledged} of {count} messages and nothing more for {_o.Drill.StallTimeout.TotalSeconds:0.#} s");
+                    break;
+                }
+
                 if (!sent && sequence <= limit && Stopwatch.GetTimestamp() - lastProgress > stallTicks)
                 {
                     _error ??= string.Create(CultureInfo.InvariantCulture, $"writer stuck at message {sequence} for {_o.Drill.StallTimeout.TotalSeconds:0.#} s ({writer.Status}, links {writer.GetLinkState(0)}/{writer.GetLinkState(1)})");

@@ -310,4 +310,18 @@ public class VerbsDrillTests
         Assert.False(missing.Passed);
         Assert.Equal(1000, missing.Lost);
     }
+
+    [Fact]
+    public void Keeps_the_routes_the_kernel_will_not_restore_after_a_link_down()
+    {
+        const string Output = """
+            10.77.0.0/24 proto kernel scope link src 10.77.0.1
+            10.77.0.2 table 100 src 10.77.0.1
+            broadcast 10.77.0.255 table local proto kernel scope link src 10.77.0.1
+            local 10.77.0.1 table local proto kernel scope host src 10.77.0.1
+
+            """;
+        Assert.Equal(["10.77.0.2 table 100 src 10.77.0.1"], InterfaceControl.ParseRoutes(Output));
+        Assert.Empty(InterfaceControl.ParseRoutes(""));
+    }
 }
