@@ -140,6 +140,14 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
                     OnSequenceError(sequence);
                 }
 
+                // Nothing new: ask for the slot's second cache line now, so that when the writer's last
+                // store (the first line) lands, the rest is already on its way (a slot of more than 48 B
+                // payload spans two lines; fetched one after the other they cost two transfers).
+                if (_stride > SlotDescriptor.Alignment && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                {
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(slot + SlotDescriptor.Alignment);
+                }
+
                 break;
             }
 
