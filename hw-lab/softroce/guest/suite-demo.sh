@@ -1,8 +1,12 @@
 #!/bin/bash
 # Suite "demo": `rdmastack demo --provider verbs` between rxe0 (sender) and rxe1 (receiver): a stream of
-# DEMO_COUNT messages of 64 B (200,000 by default: about 10 s under TCG) that must arrive with 0 lost /
+# DEMO_COUNT messages of 64 B (200,000 by default: 20-40 s under TCG) that must arrive with 0 lost /
 # duplicated / corrupted, then a ping-pong. In the same run, ib_write_lat between the same devices gives the
-# baseline: its t_typical (the median of RTT/2) beside ours (p50 RTT/2) and the ratio.
+# baseline: its t_typical (the median of RTT/2) beside ours (p50 RTT/2) and the ratio. The guest's two vCPUs
+# share the host's cores with whatever else runs there, so both figures swing with the host's load (up to 2x
+# within minutes): the ratio is taken around the main run (ib_write_lat before and after), then again in
+# LATENCY_ROUNDS (3) short rounds that alternate ib_write_lat and our ping-pong, and the median of those is the
+# figure to quote.
 set -u
 R="$RDMASTACK_RESULTS"; CLI="$RDMASTACK_REPO/src/RdmaStack.Cli/bin/Release/net10.0/rdmastack"
 source "$RDMASTACK_REPO/hw-lab/softroce/guest/perftest.sh"
@@ -35,6 +39,27 @@ if [ -n "$p50" ] && [ -n "$before" ] && [ -n "$after" ]; then
   } | tee "$R/latency.txt"
 else
   log "FAIL: no latency figures (p50 '$p50', t_typical before '$before' after '$after')"; rc=1
+fi
+# Alternating rounds: each ratio compares two measurements taken seconds apart.
+ratios=()
+for round in $(seq 1 "${LATENCY_ROUNDS:-3}"); do
+  write_lat rxe1 rxe0 10.77.0.2 64 "$R/round${round}_ib_write_lat" > /dev/null || { rc=1; continue; }
+  "$CLI" demo --provider verbs --device rxe0 --peer-device rxe1 --count 1000 --size 64 --pings 5000 --warmup 1000 \
+    > "$R/round${round}_demo.txt" 2>&1 || rc=1
+  p=$(sed -n 's/.*RTT min [0-9.]*  p50 \([0-9.]*\) .*/\1/p' "$R/round${round}_demo.txt")
+  t=$(cat "$R/round${round}_ib_write_lat.typical")
+  if [ -n "$p" ] && [ -n "$t" ]; then
+    r=$(printf "%.3f" "$(echo "scale=4; $p / 2 / $t" | bc)")
+    ratios+=("$r")
+    echo "  round $round: ib_write_lat t_typical $t us, ours p50 RTT / 2 $(printf "%.3f" "$(echo "scale=4; $p / 2" | bc)") us, ratio $r" | tee -a "$R/latency.txt"
+  else
+    log "FAIL: round $round gave no figures"; rc=1
+  fi
+done
+if [ ${#ratios[@]} -gt 0 ]; then
+  median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}')
+  met=$(echo "$median <= 1.25" | bc)
+  echo "  median ratio of ${#ratios[@]} rounds: $median  (target <= 1.25: $([ "$met" = 1 ] && echo met || echo NOT met))" | tee -a "$R/latency.txt"
 fi
 log "demo suite rc=$rc"
 exit $rc
