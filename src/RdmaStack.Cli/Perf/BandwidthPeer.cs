@@ -67,6 +67,7 @@ internal static class BandwidthPeer
         long warmup = options.Warmup, total = warmup + options.Iterations;
         int blocks = Math.Max(1, options.Iterations / BlockMessages);
         long[] blockTicks = new long[blocks];
+        blockTicks.AsSpan().Fill(-1); // fault the pages in now, not inside the timed loop (see LatencyPeer)
         var sink = new Sink();
         long stallTicks = LatencyPeer.StallTicks(options);
         long received = 0, measuredStart = 0, blockStart = 0, lastProgress = Stopwatch.GetTimestamp(), end = 0;
