@@ -24,6 +24,10 @@ start=$(up)
 cat "$R/drill.txt"
 log "drill took $(echo "$(up) - $start" | bc) s"
 grep -q '^result     PASS' "$R/drill.txt" || { log "FAIL: the verbs drill did not pass"; rc=1; }
+# The link-downs delete the policy routes through vethA/vethC; the drill must have put them back.
+for t in 100 110; do
+  [ -n "$(ip -4 route show table $t)" ] || { log "FAIL: policy route table $t is empty after the drill"; rc=1; }
+done
 active=$(rdma link show | grep -c 'state ACTIVE')
 [ "$active" -ge 4 ] || { log "FAIL: only $active rxe links ACTIVE after the drill"; rdma link show; rc=1; }
 log "drill suite rc=$rc"

@@ -62,7 +62,7 @@ internal sealed record VerbsDrillOptions(
         var ic = CultureInfo.InvariantCulture;
         return
         [
-            "--failures", Drill.Failures.ToString(ic), "--seed", Drill.Seed.ToString(ic), "--count", Drill.Count.ToString(ic),
+            "--provider", "verbs", "--failures", Drill.Failures.ToString(ic), "--seed", Drill.Seed.ToString(ic), "--count", Drill.Count.ToString(ic),
             "--segments", Drill.Segments.ToString(ic), "--slots", Drill.Slots.ToString(ic), "--size", Drill.Size.ToString(ic),
             "--timeout", Drill.StallTimeout.TotalSeconds.ToString(ic),
             "--device", string.Join(',', SenderDevices), "--peer-device", string.Join(',', ReceiverDevices), "--interfaces", string.Join(',', Interfaces),

@@ -45,6 +45,7 @@ internal sealed class VerbsDrillSender
     private volatile int _awaiting = -1;
     private volatile int _awaitingLink = -1;
     private volatile bool _faultsDone;
+    private volatile string _state = "";
     private volatile bool _stop;
     private volatile string? _error;
     private int _injected;
@@ -253,6 +254,7 @@ internal sealed class VerbsDrillSender
         }
 
         _activeLink = writer.ActiveLink;
+        _state = string.Create(CultureInfo.InvariantCulture, $"writer {writer.Status}, links {writer.GetLinkState(0)}/{writer.GetLinkState(1)}, position {writer.Position}, acknowledged {writer.AcknowledgedPosition}");
     }
 
     /// <summary>On the hot thread: the writer declared a link failed.</summary>
@@ -304,7 +306,7 @@ internal sealed class VerbsDrillSender
                     allHealthy = false;
                     if (now > detectionDeadline)
                     {
-                        _error ??= $"link {_awaitingLink} went down ({_o.Interfaces[_awaitingLink]}) and the writer did not declare it failed within 10 s";
+                        _error ??= $"link {_awaitingLink} went down ({_o.Interfaces[_awaitingLink]}) and the writer did not declare it failed within 10 s ({_state})";
                         _stop = true;
                     }
                 }
@@ -357,7 +359,7 @@ internal sealed class VerbsDrillSender
         _injectedAt[index] = interfaces.Down(name);
         _injected = index + 1;
         _confirmedAt[index] = InterfaceControl.WaitFor(name, down: true, TimeSpan.FromSeconds(2));
-        _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  .. link-down {index + 1}/{_o.Drill.Failures}: ip link set {name} down (link {link}, active)"));
+        _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  .. link-down {index + 1}/{_o.Drill.Failures}: ip link set {name} down (link {link}, active; {_state})"));
     }
 
     /// <summary>Brings the failed link back: its interface up if it is down, a fresh device context once the port
@@ -420,6 +422,7 @@ internal sealed class VerbsDrillSender
         }
 
         Interlocked.Increment(ref _reestablished);
+        _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  .. link {link} re-established in {(Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency:0} ms ({_state})"));
         while (Volatile.Read(ref _linkStates[link]) == (int)LinkState.Failed && !_stop)
         {
             Thread.Sleep(1); // until the hot thread has published the link as a standby

@@ -67,12 +67,13 @@ public class VerbsDrillTests
     {
         (DrillOptionSet set, ParseResult result) = Parse("--provider verbs --seed 42 --failures 3 --count 6400 --device a,b --peer-device c,d --interfaces e,f --ack-timeout 10 --retry-count 2 --delay 5,50");
         VerbsDrillOptions o = set.BindVerbs(result);
-        (DrillOptionSet peerSet, ParseResult peer) = Parse("--provider verbs " + string.Join(' ', o.ToPeerArguments()));
+        (DrillOptionSet peerSet, ParseResult peer) = Parse(string.Join(' ', o.ToPeerArguments()));
         Assert.Empty(peer.Errors);
         VerbsDrillOptions back = peerSet.BindVerbs(peer);
         Assert.Equal((3, 42, 6400L, 4, 64, 64), (back.Drill.Failures, back.Drill.Seed, back.Drill.Count, back.Drill.Segments, back.Drill.Slots, back.Drill.Size));
         Assert.Equal(o.Drill.StallTimeout, back.Drill.StallTimeout);
-        Assert.Equal(o.Drill.Failover, back.Drill.Failover);
+        Assert.Equal(VerbsDrillOptions.TcgFailover, back.Drill.Failover); // the peers time failures as the parent says
+        Assert.True(peerSet.IsVerbs(peer));
         Assert.Equal(o.SenderDevices, back.SenderDevices);
         Assert.Equal(o.ReceiverDevices, back.ReceiverDevices);
         Assert.Equal(o.Interfaces, back.Interfaces);
