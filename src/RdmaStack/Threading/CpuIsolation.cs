@@ -40,9 +40,9 @@ public sealed class CpuIsolation
     /// <summary>Reads this machine's settings (missing files count as "nothing isolated").</summary>
     /// <returns>The settings.</returns>
     public static CpuIsolation Detect() => Parse(
-        ReadOrNull("/sys/devices/system/cpu/isolated"),
-        ReadOrNull("/sys/devices/system/cpu/nohz_full"),
-        ReadOrNull("/proc/cmdline"));
+        SystemFiles.ReadOrNull("/sys/devices/system/cpu/isolated"),
+        SystemFiles.ReadOrNull("/sys/devices/system/cpu/nohz_full"),
+        SystemFiles.ReadOrNull("/proc/cmdline"));
 
     /// <summary>Builds the report from the text of the three files (null: the file does not exist).</summary>
     /// <param name="isolatedText">Contents of /sys/devices/system/cpu/isolated.</param>
@@ -69,29 +69,9 @@ public sealed class CpuIsolation
         text.Append(CultureInfo.InvariantCulture, $"CPUs {CpuList.Format(hotCpus)}: ");
         int[] notIsolated = [.. hotCpus.Where(c => !Isolated.Contains(c))];
         int[] ticking = [.. hotCpus.Where(c => !NohzFull.Contains(c))];
-        if (notIsolated.Length == 0)
-        {
-            text.Append("isolated");
-        }
-        else
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{CpuList.Format(notIsolated)} not isolated (");
-            text.Append(IsolcpusArgument is null ? "no isolcpus= on the kernel command line" : $"isolcpus={IsolcpusArgument}");
-            text.Append(')');
-        }
-
+        AppendState(text, notIsolated, "isolated", "not isolated", "isolcpus", IsolcpusArgument, "no isolcpus= on the kernel command line");
         text.Append(", ");
-        if (ticking.Length == 0)
-        {
-            text.Append("tickless (nohz_full)");
-        }
-        else
-        {
-            text.Append(CultureInfo.InvariantCulture, $"timer tick on {CpuList.Format(ticking)} (");
-            text.Append(NohzFullArgument is null ? "no nohz_full=" : $"nohz_full={NohzFullArgument}");
-            text.Append(')');
-        }
-
+        AppendState(text, ticking, "tickless (nohz_full)", null, "nohz_full", NohzFullArgument, "no nohz_full=");
         if (notIsolated.Length > 0 || ticking.Length > 0)
         {
             text.Append(": the OS may run other work there");
@@ -103,6 +83,21 @@ public sealed class CpuIsolation
         }
 
         return text.ToString();
+    }
+
+    /// <summary>"isolated" when no hot CPU lacks the setting, else "0-1 not isolated (isolcpus=...)" or
+    /// "timer tick on 0-1 (...)".</summary>
+    private static void AppendState(StringBuilder text, int[] lacking, string allHave, string? lackingSuffix, string argument, string? value, string noArgument)
+    {
+        if (lacking.Length == 0)
+        {
+            text.Append(allHave);
+            return;
+        }
+
+        text.Append(lackingSuffix is null ? $"timer tick on {CpuList.Format(lacking)} (" : $"{CpuList.Format(lacking)} {lackingSuffix} (");
+        text.Append(value is null ? noArgument : $"{argument}={value}");
+        text.Append(')');
     }
 
     private static IReadOnlyList<int> TryList(string? text, string what, List<string> problems)
@@ -141,21 +136,5 @@ public sealed class CpuIsolation
         }
 
         return value;
-    }
-
-    private static string? ReadOrNull(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? File.ReadAllText(path) : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

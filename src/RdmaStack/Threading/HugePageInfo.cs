@@ -15,8 +15,8 @@ public sealed record HugePageInfo(long TotalPages, long FreePages, long PageSize
     /// <summary>Reads this machine's huge page settings.</summary>
     /// <returns>The settings (zeros and null where the files do not exist).</returns>
     public static HugePageInfo Detect() => Parse(
-        ReadOrNull("/proc/meminfo"),
-        ReadOrNull("/sys/kernel/mm/transparent_hugepage/enabled"));
+        SystemFiles.ReadOrNull("/proc/meminfo"),
+        SystemFiles.ReadOrNull("/sys/kernel/mm/transparent_hugepage/enabled"));
 
     /// <summary>Builds the settings from the text of /proc/meminfo and the THP "enabled" file.</summary>
     /// <param name="meminfo">Contents of /proc/meminfo, or null.</param>
@@ -71,20 +71,4 @@ public sealed record HugePageInfo(long TotalPages, long FreePages, long PageSize
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
         $"huge pages: {(TotalPages == 0 ? "none reserved" : $"{FreePages} of {TotalPages} free")} (HugePages_Total {TotalPages}, {PageSizeBytes / 1024} kB each); transparent huge pages: {TransparentMode ?? "unknown"}");
-
-    private static string? ReadOrNull(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? File.ReadAllText(path) : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 }
