@@ -16,7 +16,14 @@ public sealed record HugePageInfo(long TotalPages, long FreePages, long PageSize
     /// <returns>The settings (zeros and null where the files do not exist).</returns>
     public static HugePageInfo Detect() => Parse(
         SystemFiles.ReadOrNull("/proc/meminfo"),
-        SystemFiles.ReadOrNull("/sys/kernel/mm/transparent_hugepage/enabled"));
+        SystemFiles.ReadOrNull("/sys/kernel/mm/transparent_hugepage/enabled")) with
+    {
+        SharedMemoryMode = SelectedMode(SystemFiles.ReadOrNull("/sys/kernel/mm/transparent_hugepage/shmem_enabled")),
+    };
+
+    /// <summary>The THP mode for shared memory (tmpfs, so the /dev/shm rings of the shared-memory provider):
+    /// "always", "within_size", "advise", "never", "deny" or "force"; null if unknown.</summary>
+    public string? SharedMemoryMode { get; init; }
 
     /// <summary>Builds the settings from the text of /proc/meminfo and the THP "enabled" file.</summary>
     /// <param name="meminfo">Contents of /proc/meminfo, or null.</param>
@@ -47,18 +54,22 @@ public sealed record HugePageInfo(long TotalPages, long FreePages, long PageSize
             }
         }
 
-        string? mode = null;
-        if (transparentEnabled is not null)
+        return new HugePageInfo(total, free, size, SelectedMode(transparentEnabled));
+    }
+
+    /// <summary>The bracketed choice of a sysfs mode file ("always [madvise] never" gives "madvise").</summary>
+    /// <param name="text">The file's text, or null.</param>
+    /// <returns>The selected mode, or null.</returns>
+    public static string? SelectedMode(string? text)
+    {
+        if (text is null)
         {
-            int open = transparentEnabled.IndexOf('[', StringComparison.Ordinal);
-            int close = transparentEnabled.IndexOf(']', StringComparison.Ordinal);
-            if (open >= 0 && close > open)
-            {
-                mode = transparentEnabled[(open + 1)..close];
-            }
+            return null;
         }
 
-        return new HugePageInfo(total, free, size, mode);
+        int open = text.IndexOf('[', StringComparison.Ordinal);
+        int close = text.IndexOf(']', StringComparison.Ordinal);
+        return open >= 0 && close > open ? text[(open + 1)..close] : null;
     }
 
     /// <summary>Whether <paramref name="length"/> bytes fit in free reserved huge pages.</summary>
@@ -70,5 +81,5 @@ public sealed record HugePageInfo(long TotalPages, long FreePages, long PageSize
     /// <returns>E.g. "huge pages: none reserved (HugePages_Total 0, 2048 kB each); transparent huge pages: madvise".</returns>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"huge pages: {(TotalPages == 0 ? "none reserved" : $"{FreePages} of {TotalPages} free")} (HugePages_Total {TotalPages}, {PageSizeBytes / 1024} kB each); transparent huge pages: {TransparentMode ?? "unknown"}");
+        $"huge pages: {(TotalPages == 0 ? "none reserved" : $"{FreePages} of {TotalPages} free")} (HugePages_Total {TotalPages}, {PageSizeBytes / 1024} kB each); transparent huge pages: {TransparentMode ?? "unknown"}{(SharedMemoryMode is null ? "" : $"; for /dev/shm rings: {SharedMemoryMode}{(SharedMemoryMode is "never" or "deny" ? " (shared-memory rings stay on 4 KiB pages)" : "")}")}");
 }

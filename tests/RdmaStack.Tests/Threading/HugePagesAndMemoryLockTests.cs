@@ -41,6 +41,19 @@ public class HugePagesAndMemoryLockTests
     }
 
     [Fact]
+    public void Reports_when_shared_memory_rings_cannot_have_huge_pages()
+    {
+        var info = HugePageInfo.Parse(MemInfoNoneReserved, "always [madvise] never") with
+        {
+            SharedMemoryMode = HugePageInfo.SelectedMode("always within_size advise [never] deny force\n"),
+        };
+
+        Assert.Equal("never", info.SharedMemoryMode);
+        Assert.EndsWith("; for /dev/shm rings: never (shared-memory rings stay on 4 KiB pages)", info.Describe(), StringComparison.Ordinal);
+        Assert.Null(HugePageInfo.SelectedMode("no brackets"));
+    }
+
+    [Fact]
     public void Missing_files_mean_no_huge_pages()
     {
         var info = HugePageInfo.Parse(null, null);
