@@ -124,9 +124,13 @@ internal sealed class InterfaceControl : IDisposable
 
     private long Send(string command)
     {
-        long at = Stopwatch.GetTimestamp();
-        _ip.StandardInput.WriteLine(command);
-        _ip.StandardInput.Flush();
-        return at;
+        lock (_ip)
+        {
+            // The hot thread (link-downs) and the link thread (link-ups) share the one `ip`.
+            long at = Stopwatch.GetTimestamp();
+            _ip.StandardInput.WriteLine(command);
+            _ip.StandardInput.Flush();
+            return at;
+        }
     }
 }

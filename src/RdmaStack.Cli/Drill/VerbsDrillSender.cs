@@ -48,7 +48,9 @@ internal sealed class VerbsDrillSender
     private volatile string _state = "";
     private volatile bool _stop;
     private volatile string? _error;
-    private int _injected;
+    private volatile int _injected;
+    private long _nextInjectAt;
+    private long _detectionDeadline;
     private long _unexpected;
     private long _asyncEvents;
     private long _reestablished;
@@ -101,7 +103,7 @@ internal sealed class VerbsDrillSender
             linkThread.Start();
             try
             {
-                sent = Stream(writer);
+                sent = Stream(writer, interfaces);
             }
             finally
             {
@@ -156,7 +158,7 @@ internal sealed class VerbsDrillSender
     /// <summary>The hot loop: offers the stream (holding the last tenth back until every link-down is done),
     /// maintains the group, takes re-established writers, turns async-event flags into MarkFailed, and ends
     /// when the reader has acknowledged everything.</summary>
-    private long Stream(FailoverWriter writer)
+    private long Stream(FailoverWriter writer, InterfaceControl interfaces)
     {
         long count = _o.Drill.Count;
         long hold = count - (count / 10);
@@ -188,6 +190,7 @@ internal sealed class VerbsDrillSender
                 TakeReestablished(writer);
                 CheckEvents(writer);
                 PublishStates(writer);
+                MaybeInject(writer, interfaces);
                 long acknowledged = writer.AcknowledgedPosition;
                 if (acknowledged != lastAcknowledged)
                 {
@@ -277,60 +280,90 @@ internal sealed class VerbsDrillSender
         }
     }
 
-    /// <summary>The link thread: injects the link-downs on the schedule and re-establishes failed links.</summary>
+    /// <summary>On the hot thread, where the group's state is exact: once every link is healthy and the last
+    /// link-down was detected, wait the seeded delay, then take the active link down. Handing `link set NAME down`
+    /// to the running `ip` is one short pipe write, so the hot thread does not block on it.</summary>
+    private void MaybeInject(FailoverWriter writer, InterfaceControl interfaces)
+    {
+        int index = _injected;
+        if (index >= _o.Drill.Failures)
+        {
+            _faultsDone = _awaiting < 0;
+            return;
+        }
+
+        bool healthy = _awaiting < 0 && writer.Status == FailoverStatus.Active
+            && writer.GetLinkState(0) != LinkState.Failed && writer.GetLinkState(1) != LinkState.Failed;
+        long now = Stopwatch.GetTimestamp();
+        if (!healthy)
+        {
+            _nextInjectAt = 0;
+            return;
+        }
+
+        if (_nextInjectAt == 0)
+        {
+            _nextInjectAt = now + (long)(_schedule.Delays[index].TotalSeconds * Stopwatch.Frequency);
+            return;
+        }
+
+        if (now < _nextInjectAt)
+        {
+            return;
+        }
+
+        int link = writer.ActiveLink;
+        _victims[index] = link;
+        _awaitingLink = link;
+        _awaiting = index;
+        Volatile.Write(ref _detectionDeadline, now + (10 * Stopwatch.Frequency));
+        _injectedAt[index] = interfaces.Down(_o.Interfaces[link]);
+        _nextInjectAt = 0;
+        _injected = index + 1;
+    }
+
+    /// <summary>The link thread: confirms and reports each link-down, watches for its detection, and
+    /// re-establishes failed links.</summary>
     private void ManageLinks(InterfaceControl interfaces)
     {
         try
         {
-            long healthySince = 0;
-            long detectionDeadline = 0;
+            int confirmed = 0;
+            int reported = 0;
             while (!_stop)
             {
-                bool allHealthy = true;
-                for (int i = 0; i < Links; i++)
+                if (confirmed < _injected)
                 {
-                    if (Volatile.Read(ref _linkStates[i]) == (int)LinkState.Failed && _awaiting < 0)
-                    {
-                        allHealthy = false;
-                        Reestablish(i, interfaces);
-                    }
-                    else if (Volatile.Read(ref _linkStates[i]) == (int)LinkState.Failed)
-                    {
-                        allHealthy = false;
-                    }
+                    int index = confirmed++;
+                    string name = _o.Interfaces[_victims[index]];
+                    _confirmedAt[index] = InterfaceControl.WaitFor(name, down: true, TimeSpan.FromSeconds(2));
+                    _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  .. link-down {index + 1}/{_o.Drill.Failures}: ip link set {name} down (link {_victims[index]}, was active; {_state})"));
                 }
 
-                long now = Stopwatch.GetTimestamp();
+                if (reported < confirmed && _awaiting != reported)
+                {
+                    int index = reported++;
+                    string how = _detectedAt[index] < 0 ? "not detected" : string.Create(CultureInfo.InvariantCulture, $"detected after {(_detectedAt[index] - _injectedAt[index]) * 1000.0 / Stopwatch.Frequency:0.0} ms: {_detectedBy[index]}");
+                    _progress.WriteLine($"  .. link-down {index + 1}: {how}");
+                }
+
                 if (_awaiting >= 0)
                 {
-                    allHealthy = false;
-                    if (now > detectionDeadline)
+                    if (Stopwatch.GetTimestamp() > Volatile.Read(ref _detectionDeadline))
                     {
                         _error ??= $"link {_awaitingLink} went down ({_o.Interfaces[_awaitingLink]}) and the writer did not declare it failed within 10 s ({_state})";
                         _stop = true;
                     }
                 }
-
-                if (!allHealthy)
-                {
-                    healthySince = 0;
-                }
-                else if (_injected < _o.Drill.Failures)
-                {
-                    if (healthySince == 0)
-                    {
-                        healthySince = now;
-                    }
-                    else if (now - healthySince >= (long)(_schedule.Delays[_injected].TotalSeconds * Stopwatch.Frequency))
-                    {
-                        Inject(interfaces);
-                        detectionDeadline = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
-                        healthySince = 0;
-                    }
-                }
                 else
                 {
-                    _faultsDone = true;
+                    for (int i = 0; i < Links; i++)
+                    {
+                        if (Volatile.Read(ref _linkStates[i]) == (int)LinkState.Failed)
+                        {
+                            Reestablish(i, interfaces);
+                        }
+                    }
                 }
 
                 Thread.Sleep(1);
@@ -341,25 +374,6 @@ internal sealed class VerbsDrillSender
             _error ??= $"sender link thread: {e.Message}";
             _stop = true;
         }
-    }
-
-    private void Inject(InterfaceControl interfaces)
-    {
-        int index = _injected;
-        int link = _activeLink;
-        if (link < 0)
-        {
-            return;
-        }
-
-        string name = _o.Interfaces[link];
-        _victims[index] = link;
-        _awaitingLink = link;
-        _awaiting = index;
-        _injectedAt[index] = interfaces.Down(name);
-        _injected = index + 1;
-        _confirmedAt[index] = InterfaceControl.WaitFor(name, down: true, TimeSpan.FromSeconds(2));
-        _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  .. link-down {index + 1}/{_o.Drill.Failures}: ip link set {name} down (link {link}, active; {_state})"));
     }
 
     /// <summary>Brings the failed link back: its interface up if it is down, a fresh device context once the port
