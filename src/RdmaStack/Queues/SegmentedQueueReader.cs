@@ -37,6 +37,7 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
     private int _slotInSegment;
     private bool _publishPending;
     private int _suspectPolls;
+    private long _firstBadRead;
     private long _reportedCorrupt;
     private long _reportedSequence;
     private long _corruptSlots;
@@ -87,6 +88,12 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
 
     /// <summary>Polls of a slot with a bad CRC before it is counted corrupt.</summary>
     public int ChecksumRetryLimit { get; }
+
+    /// <summary>The least time a slot must keep failing its CRC, besides <see cref="ChecksumRetryLimit"/> polls,
+    /// before it is counted corrupt (default zero: polls alone). A transport whose writes can land slowly
+    /// (an emulated NIC) sets it, so a slot still landing is not mistaken for a corrupt one; the clock is read
+    /// only while a CRC fails, never on the delivery path.</summary>
+    public TimeSpan ChecksumTimeout { get; init; }
 
     /// <summary>Whether disposing the reader disposes its ring and head channel.</summary>
     public bool OwnsResources { get; }
@@ -271,7 +278,14 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
     private void OnBadChecksum(long sequence)
     {
         _tornReads++;
-        if (++_suspectPolls >= ChecksumRetryLimit && _reportedCorrupt != sequence)
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_suspectPolls++ == 0)
+        {
+            _firstBadRead = now;
+        }
+
+        if (_suspectPolls >= ChecksumRetryLimit && _reportedCorrupt != sequence &&
+            now - _firstBadRead >= (long)(ChecksumTimeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency))
         {
             _reportedCorrupt = sequence;
             _corruptSlots++;

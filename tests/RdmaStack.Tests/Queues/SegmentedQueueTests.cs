@@ -133,6 +133,30 @@ public class SegmentedQueueTests
     }
 
     [Fact]
+    public void Checksum_timeout_keeps_a_slow_landing_slot_from_being_called_corrupt()
+    {
+        using var pair = RdmaStack.Transport.SharedMemory.SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 2, 16), checksumRetryLimit: 4);
+        using var reader = new SegmentedQueueReader(pair.Reader.Geometry, pair.Ring, pair.Reader.HeadChannel, checksumRetryLimit: 4, ownsResources: false)
+        {
+            ChecksumTimeout = TimeSpan.FromSeconds(1),
+        };
+        pair.Writer.Offer(QueueHarness.Message(1, 16));
+        Span<byte> slot = pair.Ring.GetSpan(0, pair.Reader.Geometry.SlotStride);
+        slot[SlotDescriptor.HeaderLength + 3] ^= 1;
+        var collector = new Collector();
+        for (int i = 0; i < 100; i++)
+        {
+            reader.Poll(collector.Handler);
+        }
+
+        Assert.Equal(0, reader.Counters.CorruptSlots); // 100 polls, but not yet a second of failing
+        Thread.Sleep(1100);
+        reader.Poll(collector.Handler);
+        Assert.Equal(1, reader.Counters.CorruptSlots);
+        Assert.Empty(collector.Messages);
+    }
+
+    [Fact]
     public void Slot_whose_length_exceeds_the_payload_is_never_delivered()
     {
         using var q = new QueueHarness(new SegmentedQueueGeometry(2, 2, 8), checksumRetryLimit: 4);

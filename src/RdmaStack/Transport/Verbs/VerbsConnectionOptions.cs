@@ -45,6 +45,12 @@ public sealed record VerbsConnectionOptions
     /// to land while the reader polls, so tests there raise this.</summary>
     public int ChecksumRetryLimit { get; init; } = Queues.SegmentedQueueReader.DefaultChecksumRetryLimit;
 
+    /// <summary>The least time a slot must keep failing its CRC before the reader counts it corrupt (see
+    /// <see cref="Queues.SegmentedQueueReader.ChecksumTimeout"/>). An RDMA WRITE's bytes land in no promised order
+    /// and, on an emulated NIC under load, over milliseconds; 20 ms keeps a slot still landing from being
+    /// reported as corrupt (which would cost a needless failover) while a real corruption is still found fast.</summary>
+    public TimeSpan ChecksumTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>The defaults.</summary>
     public static VerbsConnectionOptions Default { get; } = new();
 }

@@ -70,7 +70,7 @@ public static class VerbsProvider
                 }
                 else
                 {
-                    readers.Add(new SegmentedQueueReader(geometry, p.Exposed.Region, p.Channel, options.ChecksumRetryLimit));
+                    readers.Add(new SegmentedQueueReader(geometry, p.Exposed.Region, p.Channel, options.ChecksumRetryLimit) { ChecksumTimeout = options.ChecksumTimeout });
                 }
             }
 
