@@ -63,20 +63,7 @@ internal sealed class VerbsDemoTransport(string senderDevice, string receiverDev
         try
         {
             byte[] secret = RandomNumberGenerator.GetBytes(32);
-            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            string temporary = file + ".tmp";
-            using (var writer = new StreamWriter(temporary, options))
-            {
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"{ListenAddress} {port} {Convert.ToHexString(secret)}"));
-            }
-
-            File.Move(temporary, file);
+            HandshakeEndpointFile.Publish(file, listener, secret);
             return ConnectionHandshake.Accept(listener, secret, timeout);
         }
         finally
@@ -85,25 +72,5 @@ internal sealed class VerbsDemoTransport(string senderDevice, string receiverDev
         }
     }
 
-    private static ConnectionHandshake Dial(string file, TimeSpan timeout)
-    {
-        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (!File.Exists(file))
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TransportException($"verbs demo: the receiver did not publish its handshake endpoint ({file}) within {timeout.TotalSeconds:0.#} s.");
-            }
-
-            Thread.Sleep(20);
-        }
-
-        string[] parts = File.ReadAllText(file).Split(' ');
-        if (parts.Length != 3 || !IPAddress.TryParse(parts[0], out IPAddress? address) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out int port))
-        {
-            throw new TransportException($"verbs demo: {file} does not hold 'address port secret'.");
-        }
-
-        return ConnectionHandshake.Connect(new IPEndPoint(address, port), Convert.FromHexString(parts[2]), timeout);
-    }
+    private static ConnectionHandshake Dial(string file, TimeSpan timeout) => HandshakeEndpointFile.Dial(file, timeout, "verbs demo");
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using RdmaStack.Transport;
 using RdmaStack.Transport.Handshake;
+using RdmaStack.Cli.Demo;
 using RdmaStack.Transport.SharedMemory;
 using RdmaStack.Transport.Verbs;
 using RdmaStack.Verbs;
@@ -21,48 +22,11 @@ internal static class VerbsDrillEndpoints
     public static string FilePath(string name, int link) =>
         Path.Combine(SharedMemoryProvider.Directory, string.Create(CultureInfo.InvariantCulture, $"rdmastack.{name}.link{link}.handshake"));
 
-    /// <summary>Publishes <paramref name="listener"/>'s endpoint and <paramref name="secret"/> (mode 600, atomically).</summary>
-    public static void Publish(string file, TcpListener listener, byte[] secret)
-    {
-        var endpoint = (IPEndPoint)listener.LocalEndpoint;
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
+    /// <summary>Publishes the listener of a link (see <see cref="HandshakeEndpointFile"/>).</summary>
+    public static void Publish(string file, TcpListener listener, byte[] secret) => HandshakeEndpointFile.Publish(file, listener, secret);
 
-        string temporary = file + ".tmp";
-        using (var writer = new StreamWriter(temporary, options))
-        {
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $"{endpoint.Address} {endpoint.Port} {Convert.ToHexString(secret)}"));
-        }
-
-        File.Move(temporary, file);
-    }
-
-    /// <summary>Waits for the file, then dials the endpoint it names.</summary>
-    /// <exception cref="TransportException">No file or no connection within <paramref name="timeout"/>.</exception>
-    public static ConnectionHandshake Dial(string file, TimeSpan timeout)
-    {
-        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (!File.Exists(file))
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TransportException($"verbs drill: the receiver did not publish {file} within {timeout.TotalSeconds:0.#} s.");
-            }
-
-            Thread.Sleep(20);
-        }
-
-        string[] parts = File.ReadAllText(file).Split(' ');
-        if (parts.Length != 3 || !IPAddress.TryParse(parts[0], out IPAddress? address) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out int port))
-        {
-            throw new TransportException($"verbs drill: {file} does not hold 'address port secret'.");
-        }
-
-        return ConnectionHandshake.Connect(new IPEndPoint(address, port), Convert.FromHexString(parts[2]), timeout);
-    }
+    /// <summary>Waits for a link's file, then dials it.</summary>
+    public static ConnectionHandshake Dial(string file, TimeSpan timeout) => HandshakeEndpointFile.Dial(file, timeout, "verbs drill");
 
     /// <summary>Opens <paramref name="device"/>, retrying while its port is not active yet (after `ip link set up`
     /// rxe takes a moment); a fresh context per connection also picks up a GID table rebuilt by the link-down.</summary>
