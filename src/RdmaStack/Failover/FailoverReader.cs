@@ -243,7 +243,10 @@ public sealed class FailoverReader : IDisposable
         where THandler : IMessageHandler, allows ref struct
     {
         SegmentedQueueReader active = _links[_active];
-        int delivered = active.Poll(ref handler, limit);
+
+        // Right after a move, deliver one message alone so the switch is timed at the first delivery over
+        // the new link, not after a whole batch.
+        int delivered = active.Poll(ref handler, _switchedFrom < 0 ? limit : 1);
         if (delivered > 0)
         {
             long first = _position + 1;
