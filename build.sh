@@ -15,19 +15,9 @@ die() { printf 'build.sh: %s\n' "$*" >&2; exit 2; }
 # libclang1-14: the C API the interop generator parses verbs.h/rdma_cma.h with (./build.sh generate, drift test).
 APT_PACKAGES=(gcc make cmake pkg-config libibverbs-dev librdmacm-dev ibverbs-providers libclang1-14)
 
-setup_apt() {
-  local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
-  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  log "installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq </dev/null
-  $sudo apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" </dev/null >/dev/null
-}
+# shellcheck source=scripts/debian-packages.sh
+source "$ROOT/scripts/debian-packages.sh"
+setup_apt() { ensure_debian_packages "${APT_PACKAGES[@]}"; }
 
 setup_native() {
   [ -f native/CMakeLists.txt ] || return 0
@@ -110,8 +100,7 @@ cmd_bench() {
       dotnet run -c "$CONFIG" --no-build --project bench/RdmaStack.Benchmarks -- "$@" ;;
     compare)
       # The peers to compare with come from Debian; only this suite needs them, so they are not in setup.
-      APT_PACKAGES=(ucx-utils gnuplot-nox)
-      setup_apt
+      ensure_debian_packages ucx-utils gnuplot-nox
       log "bench compare: C cache-line limit vs UCX put_lat/put_bw vs rdmastack perf, alternating rounds"
       "$ROOT/bench/compare/compare.sh" "$@" ;;
     *) die "bench: unknown suite '$what' (try: micro, compare)" ;;

@@ -24,19 +24,9 @@ die() { printf 'lab: %s\n' "$*" >&2; exit 2; }
 
 # What the lab needs on the host, installed only when the lab runs (./build.sh setup does not install these).
 LAB_PACKAGES=(qemu-system-x86 busybox-static cpio kmod bc rdma-core ibverbs-providers ibverbs-utils perftest iproute2)
-install_packages() {
-  local missing=()
-  for p in "${LAB_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
-  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  log "installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq </dev/null
-  $sudo apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=900 "${missing[@]}" </dev/null >/dev/null
-}
+# shellcheck source=../../scripts/debian-packages.sh
+source "$ROOT/scripts/debian-packages.sh"
+install_packages() { ensure_debian_packages "${LAB_PACKAGES[@]}"; }
 
 cache_dir() {
   if [ -n "${RDMASTACK_LAB_CACHE:-}" ]; then echo "$RDMASTACK_LAB_CACHE"; return; fi
