@@ -10,9 +10,10 @@ namespace RdmaStack.Queues;
 /// <remarks>
 /// <para>A slot is delivered only when its sequence number is the one expected next and its CRC-32C
 /// holds (see <see cref="SlotDescriptor"/>). A CRC that fails may be a write still landing, so the slot is
-/// re-read; after <see cref="ChecksumRetryLimit"/> failed polls it is counted as corrupt and stays
-/// undelivered (the health monitor turns that into a failover). A sequence that is neither the expected
-/// one nor the previous lap's is counted as a sequence error and never delivered.</para>
+/// re-read; after <see cref="ChecksumRetryLimit"/> failed polls (and <see cref="ChecksumTimeout"/>) it is
+/// counted as corrupt and stays undelivered (the health monitor turns that into a failover). A sequence that
+/// is neither the expected one nor the previous lap's is never delivered, and is counted as a sequence error
+/// once it has lasted as long (its 8 bytes too can be caught half landed).</para>
 /// <para>Thread-safety: one reader thread. <see cref="Position"/> and <see cref="Counters"/> may be read
 /// from any thread.</para>
 /// <para>Hot path: no allocation, lock or system call; one 8-byte write per finished segment.</para>
@@ -278,28 +279,38 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
     private void OnBadChecksum(long sequence)
     {
         _tornReads++;
-        long now = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (_suspectPolls++ == 0)
-        {
-            _firstBadRead = now;
-        }
-
-        if (_suspectPolls >= ChecksumRetryLimit && _reportedCorrupt != sequence &&
-            now - _firstBadRead >= (long)(ChecksumTimeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency))
+        if (StillBadPastBounds() && _reportedCorrupt != sequence)
         {
             _reportedCorrupt = sequence;
             _corruptSlots++;
         }
     }
 
+    /// <summary>A sequence that is neither the expected one nor the previous lap's. On RDMA the 8 bytes of the
+    /// sequence can themselves be caught half landed, so, like a bad CRC, it counts only once it has lasted
+    /// <see cref="ChecksumRetryLimit"/> polls and <see cref="ChecksumTimeout"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void OnSequenceError(long sequence)
     {
-        if (_reportedSequence != sequence)
+        if (StillBadPastBounds() && _reportedSequence != sequence)
         {
             _reportedSequence = sequence;
             _sequenceErrors++;
         }
+    }
+
+    /// <summary>Counts one more poll of a slot that is not (yet) valid; true once that has lasted both bounds.
+    /// The clock is read only here, never on the delivery path.</summary>
+    private bool StillBadPastBounds()
+    {
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_suspectPolls++ == 0)
+        {
+            _firstBadRead = now;
+        }
+
+        return _suspectPolls >= ChecksumRetryLimit &&
+            now - _firstBadRead >= (long)(ChecksumTimeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
     }
 
     private readonly struct DelegateHandler(MessageHandler handler) : IMessageHandler

@@ -210,18 +210,37 @@ public class SegmentedQueueTests
         BitConverter.TryWriteBytes(slot[SlotDescriptor.ChecksumOffset..], SlotDescriptor.ComputeChecksum(forged, payload));
         payload.CopyTo(slot[SlotDescriptor.HeaderLength..]);
 
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 20; i++)
         {
             Assert.Equal(0, q.Reader.Poll(collector.Handler));
         }
 
         Assert.Equal(24, collector.Messages.Count);
-        Assert.Equal(1, q.Reader.Counters.SequenceErrors);
+        Assert.Equal(1, q.Reader.Counters.SequenceErrors); // lasting past the retry limit (8), counted once
 
         // The real message 25 then overwrites it and is delivered.
         Assert.Equal(25, q.Writer.Offer(QueueHarness.Message(25, 8)));
         Assert.Equal(1, q.Reader.Poll(collector.Handler));
         Assert.Equal(25, collector.Messages[^1].Sequence);
+    }
+
+    [Fact]
+    public void Sequence_caught_half_landed_is_not_counted()
+    {
+        using var q = new QueueHarness(new SegmentedQueueGeometry(2, 4, 8), checksumRetryLimit: 8);
+        var collector = new Collector();
+        q.Writer.Offer(QueueHarness.Message(1, 8));
+        Span<byte> slot = q.Slot(0);
+        byte[] landed = slot.ToArray();
+        slot[SlotDescriptor.SequenceOffset + 5] = 0x7F; // the sequence's high bytes have not landed yet
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(0, q.Reader.Poll(collector.Handler));
+        }
+
+        landed.CopyTo(slot); // the rest lands
+        Assert.Equal(1, q.Reader.Poll(collector.Handler));
+        Assert.Equal(new ReaderCounters(1, 0, 0, 0, 0), q.Reader.Counters);
     }
 
     [Fact]
