@@ -23,8 +23,10 @@ internal static class DemoReceiver
         progress.Flush();
         while (checker.Last < options.Count)
         {
-            int n = input.Poll(ref checker, (int)Math.Min(4096, options.Count - checker.Last));
+            // The clock is read before polling: a stall is declared only when a poll made after the bound had
+            // passed found nothing (a process paused past the bound must not give up on a message already there).
             long now = Stopwatch.GetTimestamp();
+            int n = input.Poll(ref checker, (int)Math.Min(4096, options.Count - checker.Last));
             if (n > 0)
             {
                 if (first == 0)
@@ -60,12 +62,13 @@ internal static class DemoReceiver
         lastProgress = Stopwatch.GetTimestamp();
         while (error is null && echoer.Echoed < pings)
         {
+            long now = Stopwatch.GetTimestamp();
             if (input.Poll(ref echoer, 1) > 0)
             {
-                lastProgress = Stopwatch.GetTimestamp();
+                lastProgress = now;
                 error = echoer.Error;
             }
-            else if (Stopwatch.GetTimestamp() - lastProgress > stallTicks)
+            else if (now - lastProgress > stallTicks)
             {
                 error = $"ping-pong stalled after {echoer.Echoed} pings";
             }
@@ -97,6 +100,13 @@ internal static class DemoReceiver
     /// <summary>Checks each ping and writes the same bytes back.</summary>
     private struct Echoer(SegmentedQueueWriter echo, int size, long streamCount) : IMessageHandler
     {
+        /// <summary>Offers with the clock read first, so a give-up follows an attempt made after the bound.</summary>
+        private static long OfferTimed(SegmentedQueueWriter writer, ReadOnlySpan<byte> payload, out long now)
+        {
+            now = Stopwatch.GetTimestamp();
+            return writer.Offer(payload);
+        }
+
         public long Echoed { get; private set; }
 
         public long Corrupted { get; private set; }
@@ -112,9 +122,10 @@ internal static class DemoReceiver
 
             long stall = Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency);
             long status;
-            while ((status = echo.Offer(payload)) < 0)
+            long now;
+            while ((status = OfferTimed(echo, payload, out now)) < 0)
             {
-                if (status != QueueStatus.BackPressured || Stopwatch.GetTimestamp() > stall)
+                if (status != QueueStatus.BackPressured || now > stall)
                 {
                     Error = $"echo failed: {QueueStatus.Describe(status)}";
                     return;

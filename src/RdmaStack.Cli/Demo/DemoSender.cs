@@ -15,6 +15,7 @@ internal static class DemoSender
 
         long stallTicks = (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
         long backPressured = 0, streak = 0, streakStart = 0;
+        bool overdue = false;
         long start = Stopwatch.GetTimestamp();
         string? error = null;
         for (long sequence = 1; sequence <= options.Count;)
@@ -30,6 +31,7 @@ internal static class DemoSender
             {
                 sequence++;
                 streak = 0;
+                overdue = false;
                 continue;
             }
 
@@ -45,10 +47,16 @@ internal static class DemoSender
             {
                 streakStart = Stopwatch.GetTimestamp();
             }
-            else if ((streak & 1023) == 0 && Stopwatch.GetTimestamp() - streakStart > stallTicks)
+            else if ((streak & 1023) == 0 && overdue)
             {
                 error = $"stream: back-pressured for {options.StallTimeout.TotalSeconds:0.#} s at message {sequence}";
                 break;
+            }
+
+            // Overdue is noted here and acted on only at the next check, after 1,024 more attempts have failed.
+            if ((streak & 1023) == 0)
+            {
+                overdue = Stopwatch.GetTimestamp() - streakStart > stallTicks;
             }
 
             Spin.Pause();
@@ -83,9 +91,10 @@ internal static class DemoSender
             DemoPayload.Fill(claim.Payload, ping);
             output.Commit(claim);
             long deadline = t0 + stallTicks;
-            while (pongs.Poll(ref pong, 1) == 0)
+            for (long now = t0; pongs.Poll(ref pong, 1) == 0; now = Stopwatch.GetTimestamp())
             {
-                if (Stopwatch.GetTimestamp() > deadline)
+                // now was read before this poll: give up only when a poll made after the deadline found nothing.
+                if (now > deadline)
                 {
                     lostPongs++;
                     error = $"ping {i}: no pong within {options.StallTimeout.TotalSeconds:0.#} s";

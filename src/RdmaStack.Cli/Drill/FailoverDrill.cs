@@ -196,6 +196,7 @@ internal static class FailoverDrill
                 }
 
                 bool sent = false;
+                long attemptedAt = Stopwatch.GetTimestamp();
                 if (sequence <= _o.Count)
                 {
                     DemoPayload.Fill(message, sequence);
@@ -216,12 +217,12 @@ internal static class FailoverDrill
 
                 if (!sent)
                 {
-                    long now = Stopwatch.GetTimestamp();
+                    // attemptedAt was read before this failed offer: an offer made after the bound failed too.
                     if (sequence <= _o.Count && idleSince == 0)
                     {
-                        idleSince = now;
+                        idleSince = attemptedAt;
                     }
-                    else if (sequence <= _o.Count && now - idleSince > _stallTicks)
+                    else if (sequence <= _o.Count && attemptedAt - idleSince > _stallTicks)
                     {
                         _error = $"writer stuck at message {sequence} for {_o.StallTimeout.TotalSeconds:0.#} s ({_writer.Status})";
                         Stop = true;
@@ -304,6 +305,8 @@ internal static class FailoverDrill
             int iteration = 0;
             while (_reader.Position < _o.Count && !Stop)
             {
+                // The clock is read before polling: give up only when a poll made after the bound found nothing.
+                long now = Stopwatch.GetTimestamp();
                 int n = _reader.Poll(ref _checker, 4096);
                 if (n == 0 || (++iteration & 31) == 0)
                 {
@@ -312,9 +315,9 @@ internal static class FailoverDrill
 
                 if (n > 0)
                 {
-                    lastProgress = Stopwatch.GetTimestamp();
+                    lastProgress = now;
                 }
-                else if (Stopwatch.GetTimestamp() - lastProgress > _stallTicks)
+                else if (now - lastProgress > _stallTicks)
                 {
                     _error = $"reader stuck at message {_reader.Position} for {_o.StallTimeout.TotalSeconds:0.#} s";
                     return;

@@ -81,10 +81,14 @@ internal static unsafe class SharedMapping
             return region;
         }
 
+        // The clock is read before each attempt: the wait ends only after an attempt made once the timeout
+        // had passed, so a process paused past the deadline still gets its look at the mapping.
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
+        bool expired = clock.Elapsed >= timeout;
+        while (!expired)
         {
             Thread.Sleep(1);
+            expired = clock.Elapsed >= timeout;
             region = TryAttach(path, kind, geometry, dataLength, out error);
             if (region is not null)
             {
