@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using RdmaStack.Queues;
+using RdmaStack.Threading;
 
 namespace RdmaStack.Cli.Demo;
 
@@ -50,7 +51,7 @@ internal static class DemoReceiver
             }
             else
             {
-                Spin.Pause();
+                BusySpinIdleStrategy.Pause();
             }
         }
 
@@ -74,7 +75,7 @@ internal static class DemoReceiver
             }
             else
             {
-                Spin.Pause();
+                BusySpinIdleStrategy.Pause();
             }
         }
 
@@ -131,7 +132,7 @@ internal static class DemoReceiver
                     return;
                 }
 
-                Spin.Pause();
+                BusySpinIdleStrategy.Pause();
             }
 
             Echoed++;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using RdmaStack.Cli.Perf;
 using RdmaStack.Queues;
+using RdmaStack.Threading;
 
 namespace RdmaStack.Cli.Demo;
 
@@ -59,7 +61,7 @@ internal static class DemoSender
                 overdue = Stopwatch.GetTimestamp() - streakStart > stallTicks;
             }
 
-            Spin.Pause();
+            BusySpinIdleStrategy.Pause();
         }
 
         double streamSeconds = (double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency;
@@ -78,7 +80,7 @@ internal static class DemoSender
             long status = output.TryClaim(options.Size, out SlotClaim claim);
             while (status == QueueStatus.BackPressured)
             {
-                Spin.Pause();
+                BusySpinIdleStrategy.Pause();
                 status = output.TryClaim(options.Size, out claim);
             }
 
@@ -101,7 +103,7 @@ internal static class DemoSender
                     break;
                 }
 
-                Spin.Pause();
+                BusySpinIdleStrategy.Pause();
             }
 
             long t1 = Stopwatch.GetTimestamp();
@@ -120,8 +122,9 @@ internal static class DemoSender
 
         progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROGRESS ping {roundTrips + Math.Min(options.Warmup, total)}"));
         progress.Flush();
-        Span<long> measured = rtts.AsSpan(0, (int)roundTrips);
-        measured.Sort();
+        // The same HdrHistogram summary as the perf harness and the drills (no timer cost subtracted: the demo
+        // says its RTTs include two clock reads).
+        PerfSizeResult rtt = LatencyStatistics.Summarize(rtts.AsSpan(0, (int)roundTrips), 0, 1);
         return new SenderResult
         {
             Sent = options.Count,
@@ -130,41 +133,15 @@ internal static class DemoSender
             RoundTrips = roundTrips,
             PongsLost = lostPongs,
             PongsCorrupted = pong.Corrupted,
-            RttMinNs = Nanoseconds(Percentile(measured, 0)),
-            RttP50Ns = Nanoseconds(Percentile(measured, 50)),
-            RttP99Ns = Nanoseconds(Percentile(measured, 99)),
-            RttP999Ns = Nanoseconds(Percentile(measured, 99.9)),
-            RttMaxNs = Nanoseconds(Percentile(measured, 100)),
-            RttMeanNs = measured.Length == 0 ? 0 : Nanoseconds(Sum(measured)) / measured.Length,
+            RttMinNs = rtt.TMinNs,
+            RttP50Ns = rtt.TTypicalNs,
+            RttP99Ns = rtt.P99Ns,
+            RttP999Ns = rtt.P999Ns,
+            RttMaxNs = rtt.TMaxNs,
+            RttMeanNs = rtt.TAvgNs,
             Error = error,
         };
     }
-
-    /// <summary>The nearest-rank percentile of sorted samples.</summary>
-    internal static long Percentile(ReadOnlySpan<long> sorted, double percentile)
-    {
-        if (sorted.IsEmpty)
-        {
-            return 0;
-        }
-
-        // The epsilon keeps 99.9 % of 1000 at rank 999: 99.9 / 100 * 1000 is 999.0000000000001 in doubles.
-        int rank = (int)Math.Ceiling((percentile * sorted.Length / 100.0) - 1e-9);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
-    }
-
-    private static long Sum(ReadOnlySpan<long> values)
-    {
-        long sum = 0;
-        foreach (long v in values)
-        {
-            sum += v;
-        }
-
-        return sum;
-    }
-
-    private static double Nanoseconds(long ticks) => ticks * 1e9 / Stopwatch.Frequency;
 
     /// <summary>Checks that the pong is the ping just sent, byte for byte.</summary>
     private struct PongChecker(int size) : IMessageHandler

@@ -196,7 +196,8 @@ internal static class FailoverDrill
                 }
 
                 bool sent = false;
-                long attemptedAt = Stopwatch.GetTimestamp();
+                // The clock is read only during a streak of refused offers, before each attempt.
+                long attemptedAt = idleSince != 0 ? Stopwatch.GetTimestamp() : 0;
                 if (sequence <= _o.Count)
                 {
                     DemoPayload.Fill(message, sequence);
@@ -220,7 +221,7 @@ internal static class FailoverDrill
                     // attemptedAt was read before this failed offer: an offer made after the bound failed too.
                     if (sequence <= _o.Count && idleSince == 0)
                     {
-                        idleSince = attemptedAt;
+                        idleSince = Stopwatch.GetTimestamp();
                     }
                     else if (sequence <= _o.Count && attemptedAt - idleSince > _stallTicks)
                     {
@@ -228,7 +229,7 @@ internal static class FailoverDrill
                         Stop = true;
                     }
 
-                    Spin.Pause();
+                    BusySpinIdleStrategy.Pause();
                 }
             }
         }
@@ -324,7 +325,7 @@ internal static class FailoverDrill
                 }
                 else
                 {
-                    Spin.Pause();
+                    BusySpinIdleStrategy.Pause();
                 }
             }
         }

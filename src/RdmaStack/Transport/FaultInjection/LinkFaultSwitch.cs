@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace RdmaStack.Transport.FaultInjection;
 
 /// <summary>
@@ -10,18 +8,13 @@ namespace RdmaStack.Transport.FaultInjection;
 public sealed class LinkFaultSwitch
 {
     private int _killed;
-    private long _killedAt;
 
     /// <summary>True while the link is down.</summary>
     public bool IsKilled => Volatile.Read(ref _killed) != 0;
 
-    /// <summary>When the link was last killed (<see cref="Stopwatch.GetTimestamp"/> ticks), 0 if never.</summary>
-    public long KilledAt => Volatile.Read(ref _killedAt);
-
     /// <summary>Takes the link down: every write on it fails and its completions report an error.</summary>
     public void Kill()
     {
-        Volatile.Write(ref _killedAt, Stopwatch.GetTimestamp());
         Volatile.Write(ref _killed, 1);
     }
 

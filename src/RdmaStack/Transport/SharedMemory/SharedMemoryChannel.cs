@@ -66,9 +66,6 @@ internal sealed unsafe class SharedMemoryChannel : IRemoteWriteChannel
     /// <inheritdoc/>
     public bool IsConnected => _target != null && !_disposed;
 
-    /// <summary>The last reason an attach attempt failed, for diagnostics.</summary>
-    public string? LastConnectError { get; private set; }
-
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public WriteStatus PostWrite(long sourceOffset, long remoteOffset, int length, bool signaled)
@@ -146,8 +143,7 @@ internal sealed unsafe class SharedMemoryChannel : IRemoteWriteChannel
             return WriteStatus.NotConnected;
         }
 
-        MemoryRegion? peer = SharedMapping.TryAttach(_peerPath, _peerKind, _geometry, _peerLength, out string? error);
-        LastConnectError = error;
+        MemoryRegion? peer = SharedMapping.TryAttach(_peerPath, _peerKind, _geometry, _peerLength, out _);
         if (peer is null)
         {
             return WriteStatus.NotConnected;
