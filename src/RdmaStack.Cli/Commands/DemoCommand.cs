@@ -25,7 +25,7 @@ internal static class DemoCommand
     public static int Run(DemoOptions options, TextWriter console)
     {
         var ic = CultureInfo.InvariantCulture;
-        console.WriteLine($"RdmaStack demo: segmented queue between two processes ({(options.Provider == "verbs" ? $"verbs provider, {options.Device} -> {options.PeerDevice ?? options.Device}" : "shared-memory provider")})");
+        console.WriteLine($"RdmaStack demo: segmented queue between two processes ({options.Provider.Description})");
         console.WriteLine(string.Create(ic, $"  queue      {options.Geometry}"));
         console.WriteLine($"  cpus       {HotThread.Describe(options.Cpus)}");
         console.WriteLine(string.Create(ic, $"  stream     {options.Count:N0} messages of {options.Size} B, then {options.Pings:N0} round trips (+{options.Warmup:N0} warm-up)"));

@@ -23,13 +23,7 @@ internal sealed class DemoOptionSet
 
     public Option<string?> Cpus { get; } = CpusOption.Create();
 
-    public Option<string> Provider { get; } = new("--provider") { Description = "shm (shared memory, default) or verbs (RDMA devices)", DefaultValueFactory = _ => "shm" };
-
-    public Option<string?> Device { get; } = new("--device") { Description = "verbs: the sender's RDMA device (e.g. rxe0)" };
-
-    public Option<string?> PeerDevice { get; } = new("--peer-device") { Description = "verbs: the receiver's RDMA device (default: --device)" };
-
-    public Option<string> Listen { get; } = new("--listen") { Description = "verbs: the address the receiver takes the TCP handshake on", DefaultValueFactory = _ => "127.0.0.1" };
+    public ProviderOptionSet Provider { get; } = new();
 
     public DemoOptionSet()
     {
@@ -47,8 +41,6 @@ internal sealed class DemoOptionSet
         Pings.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--pings must not be negative."); } });
         Warmup.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--warmup must not be negative."); } });
         Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
-        Provider.AcceptOnlyFromAmong([.. DemoProviders.Names]);
-        Listen.Validators.Add(r => { if (!System.Net.IPAddress.TryParse(r.GetValueOrDefault<string>(), out _)) { r.AddError("--listen must be an IP address."); } });
     }
 
     public void AddTo(Command command)
@@ -61,10 +53,7 @@ internal sealed class DemoOptionSet
         command.Options.Add(Warmup);
         command.Options.Add(Timeout);
         command.Options.Add(Cpus);
-        command.Options.Add(Provider);
-        command.Options.Add(Device);
-        command.Options.Add(PeerDevice);
-        command.Options.Add(Listen);
+        Provider.AddTo(command);
     }
 
     public DemoOptions Bind(ParseResult result) => new(
@@ -77,10 +66,7 @@ internal sealed class DemoOptionSet
         TimeSpan.FromSeconds(result.GetValue(Timeout)))
     {
         Cpus = CpusOption.Parse(result.GetValue(Cpus)),
-        Provider = result.GetValue(Provider)!,
-        Device = result.GetValue(Device),
-        PeerDevice = result.GetValue(PeerDevice),
-        Listen = result.GetValue(Listen)!,
+        Provider = Provider.Bind(result),
     };
 
     /// <summary>The same options as command-line arguments, for the peer processes.</summary>
@@ -94,9 +80,6 @@ internal sealed class DemoOptionSet
         "--warmup", o.Warmup.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--timeout", o.StallTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         .. CpusOption.ToArguments(o.Cpus),
-        "--provider", o.Provider,
-        .. o.Device is null ? Array.Empty<string>() : ["--device", o.Device],
-        .. o.PeerDevice is null ? Array.Empty<string>() : ["--peer-device", o.PeerDevice],
-        "--listen", o.Listen,
+        .. ProviderOptionSet.ToArguments(o.Provider),
     ];
 }

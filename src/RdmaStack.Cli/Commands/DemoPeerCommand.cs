@@ -26,15 +26,16 @@ internal static class DemoPeerCommand
             string json;
             bool ok;
             HotThread.Pin(result.GetValue(role)!, options.Cpus);
+            using IDemoTransport transport = DemoTransports.Create(options.Provider);
             if (result.GetValue(role) == "sender")
             {
-                SenderResult r = DemoSender.Run(DemoProviders.Create(options), queue, options, Console.Out);
+                SenderResult r = DemoSender.Run(transport, queue, options, Console.Out);
                 json = JsonSerializer.Serialize(r, DemoJsonContext.Default.SenderResult);
                 ok = r.Error is null;
             }
             else
             {
-                ReceiverResult r = DemoReceiver.Run(DemoProviders.Create(options), queue, options, Console.Out);
+                ReceiverResult r = DemoReceiver.Run(transport, queue, options, Console.Out);
                 json = JsonSerializer.Serialize(r, DemoJsonContext.Default.ReceiverResult);
                 ok = r.Error is null;
             }

@@ -19,7 +19,7 @@ internal sealed class PerfOptionSet
 
     public Option<int> Slots { get; } = new("--slots") { Description = "Slots per segment", DefaultValueFactory = _ => 256 };
 
-    public Option<string> Transport { get; } = new("--transport") { Description = "Provider", DefaultValueFactory = _ => "shm" };
+    public ProviderOptionSet Provider { get; } = new();
 
     public Option<string> Idle { get; } = new("--idle") { Description = "What a waiting hot thread does: spin, yield or backoff", DefaultValueFactory = _ => "spin" };
 
@@ -48,17 +48,18 @@ internal sealed class PerfOptionSet
         Warmup.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 0) { r.AddError("--warmup must not be negative."); } });
         Segments.Validators.Add(r => { if (r.GetValueOrDefault<int>() < SegmentedQueueGeometry.MinSegments) { r.AddError($"--segments must be at least {SegmentedQueueGeometry.MinSegments}."); } });
         Slots.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--slots must be at least 1."); } });
-        Transport.AcceptOnlyFromAmong([.. DemoTransports.Names]);
         Idle.AcceptOnlyFromAmong([.. IdleStrategies.Names]);
         Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
     }
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, Segments, Slots, Transport, Idle, Timeout, Cpus, LockMemory, Json })
+        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, Segments, Slots, Idle, Timeout, Cpus, LockMemory, Json })
         {
             command.Options.Add(option);
         }
+
+        Provider.AddTo(command);
     }
 
     public PerfOptions Bind(PerfTest test, ParseResult result)
@@ -71,7 +72,7 @@ internal sealed class PerfOptionSet
             result.GetValue(Warmup) ?? (iterations / 10),
             result.GetValue(Segments),
             result.GetValue(Slots),
-            result.GetValue(Transport)!,
+            Provider.Bind(result),
             result.GetValue(Idle)!,
             TimeSpan.FromSeconds(result.GetValue(Timeout)))
         {
@@ -116,7 +117,7 @@ internal sealed class PerfOptionSet
             "--warmup", o.Warmup.ToString(ic),
             "--segments", o.Segments.ToString(ic),
             "--slots", o.Slots.ToString(ic),
-            "--transport", o.Transport,
+            .. ProviderOptionSet.ToArguments(o.Provider),
             "--idle", o.Idle,
             "--timeout", o.StallTimeout.TotalSeconds.ToString(ic),
             .. CpusOption.ToArguments(o.Cpus),

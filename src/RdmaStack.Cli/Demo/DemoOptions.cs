@@ -15,17 +15,8 @@ internal sealed record DemoOptions(long Count, int Size, int Segments, int Slots
     /// <summary>The CPUs the sender's and the receiver's hot threads are pinned to (--cpus), or null.</summary>
     public IReadOnlyList<int>? Cpus { get; init; }
 
-    /// <summary>The provider both processes use (--provider): shm or verbs.</summary>
-    public string Provider { get; init; } = "shm";
-
-    /// <summary>The sender's RDMA device (--device), for verbs.</summary>
-    public string? Device { get; init; }
-
-    /// <summary>The receiver's RDMA device (--peer-device; default: --device), for verbs.</summary>
-    public string? PeerDevice { get; init; }
-
-    /// <summary>The address the receiver listens on for the verbs handshake (--listen).</summary>
-    public string Listen { get; init; } = "127.0.0.1";
+    /// <summary>The provider both processes use (--provider, and for verbs --device, --peer-device, --listen).</summary>
+    public ProviderChoice Provider { get; init; } = ProviderChoice.SharedMemory;
 
     public SegmentedQueueGeometry Geometry => new(Segments, Slots, Size);
 }

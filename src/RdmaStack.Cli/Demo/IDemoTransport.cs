@@ -6,8 +6,10 @@ namespace RdmaStack.Cli.Demo;
 /// How a demo process gets its two queues: an outbound writer and an inbound reader joined to the peer
 /// process. One call opens both because a connection-oriented provider (verbs) learns the peer's queue
 /// pair and regions for both directions in one handshake; opening them one at a time could deadlock.
+/// Open may be called more than once (perf opens a pair of queues per message size); disposing the
+/// transport releases what every Open left behind (device contexts, connections).
 /// </summary>
-internal interface IDemoTransport
+internal interface IDemoTransport : IDisposable
 {
     /// <summary>Short name for the report ("shared memory", "verbs rxe0").</summary>
     string Description { get; }

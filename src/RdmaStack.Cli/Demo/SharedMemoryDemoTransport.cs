@@ -23,4 +23,9 @@ internal sealed class SharedMemoryDemoTransport : IDemoTransport
             throw;
         }
     }
+
+    /// <summary>Nothing to release: the writer and the reader own their mappings.</summary>
+    public void Dispose()
+    {
+    }
 }

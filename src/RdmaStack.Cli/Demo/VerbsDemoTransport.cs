@@ -21,10 +21,10 @@ namespace RdmaStack.Cli.Demo;
 /// (rdmastack.NAME.handshake beside the shared-memory mappings); the sender reads both from it. A process of
 /// another user therefore can neither read the secret nor pass the handshake.
 /// </remarks>
-internal sealed class VerbsDemoTransport(string senderDevice, string receiverDevice, IPAddress listenAddress) : IDemoTransport, IDisposable
+internal sealed class VerbsDemoTransport(string senderDevice, string receiverDevice, IPAddress listenAddress) : IDemoTransport
 {
+    private readonly List<VerbsQueueSet> _queues = [];
     private VerbsDeviceContext? _device;
-    private VerbsQueueSet? _queues;
 
     public string SenderDevice { get; } = senderDevice;
 
@@ -37,23 +37,32 @@ internal sealed class VerbsDemoTransport(string senderDevice, string receiverDev
     public (SegmentedQueueWriter Outbound, SegmentedQueueReader Inbound) Open(string role, string name, SegmentedQueueGeometry geometry, TimeSpan timeout)
     {
         bool sender = role == "sender";
-        _device = VerbsDeviceContext.Open(sender ? SenderDevice : ReceiverDevice);
+        _device ??= VerbsDeviceContext.Open(sender ? SenderDevice : ReceiverDevice);
         QueueEndpointRole[] roles = sender
             ? [QueueEndpointRole.Writer, QueueEndpointRole.Reader]
             : [QueueEndpointRole.Reader, QueueEndpointRole.Writer];
         string file = Path.Combine(SharedMemoryProvider.Directory, $"rdmastack.{name}.handshake");
+        VerbsQueueSet queues;
         using (ConnectionHandshake handshake = sender ? Dial(file, timeout) : Listen(file, timeout))
         {
-            _queues = VerbsProvider.Connect(_device, handshake, geometry, roles);
+            queues = VerbsProvider.Connect(_device, handshake, geometry, roles);
         }
 
-        return (_queues.Writers[0], _queues.Readers[0]);
+        _queues.Add(queues);
+        return (queues.Writers[0], queues.Readers[0]);
     }
 
+    /// <summary>Every connection's queues, then the device context (reverse creation order).</summary>
     public void Dispose()
     {
-        _queues?.Dispose();
+        for (int i = _queues.Count - 1; i >= 0; i--)
+        {
+            _queues[i].Dispose();
+        }
+
+        _queues.Clear();
         _device?.Dispose();
+        _device = null;
     }
 
     private ConnectionHandshake Listen(string file, TimeSpan timeout)

@@ -1,3 +1,4 @@
+using RdmaStack.Cli.Demo;
 using RdmaStack.Queues;
 
 namespace RdmaStack.Cli.Perf;
@@ -9,10 +10,10 @@ namespace RdmaStack.Cli.Perf;
 /// <param name="Warmup">Unmeasured round trips or messages before them, per size.</param>
 /// <param name="Segments">Segments of each queue.</param>
 /// <param name="Slots">Slots per segment.</param>
-/// <param name="Transport">The provider ("shm").</param>
+/// <param name="Provider">The provider (--provider, and for verbs its devices).</param>
 /// <param name="Idle">The idle strategy of the waits ("spin", "yield", "backoff").</param>
 /// <param name="StallTimeout">A side that makes no progress this long gives up.</param>
-internal sealed record PerfOptions(PerfTest Test, IReadOnlyList<int> Sizes, int Iterations, int Warmup, int Segments, int Slots, string Transport, string Idle, TimeSpan StallTimeout)
+internal sealed record PerfOptions(PerfTest Test, IReadOnlyList<int> Sizes, int Iterations, int Warmup, int Segments, int Slots, ProviderChoice Provider, string Idle, TimeSpan StallTimeout)
 {
     /// <summary>The sweep when --sizes is not given: powers of two from 8 B to 4 KiB.</summary>
     public static IReadOnlyList<int> DefaultSizes { get; } = [8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];

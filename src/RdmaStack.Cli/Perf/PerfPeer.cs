@@ -27,7 +27,7 @@ internal static class PerfPeer
             }
 
             IIdleStrategy idle = IdleStrategies.Create(options.Idle);
-            IDemoTransport transport = DemoTransports.Create(options.Transport);
+            using IDemoTransport transport = DemoTransports.Create(options.Provider);
             timerTicks = LatencyStatistics.TimerCostTicks();
             foreach (int size in options.Sizes)
             {

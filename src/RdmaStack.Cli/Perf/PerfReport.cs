@@ -15,7 +15,7 @@ internal sealed record PerfReport
 
     public MachineInfo Machine { get; init; } = new();
 
-    public string Transport { get; init; } = "";
+    public string Provider { get; init; } = "";
 
     public string Cpus { get; init; } = "";
 

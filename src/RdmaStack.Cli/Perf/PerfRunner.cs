@@ -18,7 +18,7 @@ internal static class PerfRunner
         var ic = CultureInfo.InvariantCulture;
         string name = string.Create(ic, $"perf-{Environment.ProcessId}-{Environment.TickCount64 & 0xFFFFFF:x}");
         MachineInfo machine = MachineInfo.Detect(options.Cpus);
-        console.WriteLine($"rdmastack perf {options.TestName}: two processes, {options.Transport} provider, {options.Segments} segments x {options.Slots} slots, idle {options.Idle}");
+        console.WriteLine($"rdmastack perf {options.TestName}: two processes, {options.Provider.Description}, {options.Segments} segments x {options.Slots} slots, idle {options.Idle}");
         console.WriteLine($"  machine  {machine.Cpu}, {machine.Cores} cores, kernel {machine.Kernel}");
         console.WriteLine($"  cpus     {HotThread.Describe(options.Cpus)}");
         console.WriteLine($"  memory   {machine.HugePages}");
@@ -54,7 +54,7 @@ internal static class PerfRunner
             Commit = MachineInfo.GitCommit(),
             DateUtc = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", ic),
             Machine = machine,
-            Transport = options.Transport,
+            Provider = options.Provider.Description,
             Cpus = options.Cpus is null ? "not pinned" : $"{options.Cpus[0]},{options.Cpus[1]}",
             Idle = options.Idle,
             Queue = $"{options.Segments} segments x {options.Slots} slots, payload = message size",

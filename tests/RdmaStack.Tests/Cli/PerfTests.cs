@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RdmaStack.Cli.Commands;
+using RdmaStack.Cli.Demo;
 using RdmaStack.Cli.Perf;
 
 namespace RdmaStack.Tests.Cli;
@@ -14,7 +15,7 @@ public class PerfTests
     {
         PerfTest test = latency ? PerfTest.WriteLatency : PerfTest.WriteBandwidth;
         string json = Path.Combine(Path.GetTempPath(), $"rdmastack-perf-test-{Environment.ProcessId}-{test}.json");
-        var options = new PerfOptions(test, [0, 8, 64, 4096], Iterations: 5_000, Warmup: 500, Segments: 2, Slots: 16, "shm", "spin", TimeSpan.FromSeconds(20)) { JsonPath = json };
+        var options = new PerfOptions(test, [0, 8, 64, 4096], Iterations: 5_000, Warmup: 500, Segments: 2, Slots: 16, ProviderChoice.SharedMemory, "spin", TimeSpan.FromSeconds(20)) { JsonPath = json };
         var console = new StringWriter();
         try
         {

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using RdmaStack.Cli.Demo;
+
+namespace RdmaStack.Cli.Commands;
+
+/// <summary>The provider options `demo` and `perf` (and their peer processes) share.</summary>
+internal sealed class ProviderOptionSet
+{
+    public Option<string> Provider { get; } = new("--provider", "--transport") { Description = "shm (shared memory between two processes, default) or verbs (RDMA devices)", DefaultValueFactory = _ => "shm" };
+
+    public Option<string?> Device { get; } = new("--device") { Description = "verbs: the sender's RDMA device (e.g. rxe0; `rdmastack devices` lists them)" };
+
+    public Option<string?> PeerDevice { get; } = new("--peer-device") { Description = "verbs: the receiver's RDMA device (default: --device)" };
+
+    public Option<string> Listen { get; } = new("--listen") { Description = "verbs: the address the receiver takes the TCP handshake on", DefaultValueFactory = _ => "127.0.0.1" };
+
+    public ProviderOptionSet()
+    {
+        Provider.AcceptOnlyFromAmong([.. DemoTransports.Names]);
+        Listen.Validators.Add(r => { if (!System.Net.IPAddress.TryParse(r.GetValueOrDefault<string>(), out _)) { r.AddError("--listen must be an IP address."); } });
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Provider);
+        command.Options.Add(Device);
+        command.Options.Add(PeerDevice);
+        command.Options.Add(Listen);
+        command.Validators.Add(r =>
+        {
+            // The provider's own token, not GetValue: an unknown provider is its option's error, not this one's.
+            bool verbs = r.GetResult(Provider)?.Tokens is [{ Value: "verbs" }];
+            if (verbs && r.GetValue(Device) is null)
+            {
+                r.AddError("--provider verbs needs --device (e.g. rxe0; `rdmastack devices` lists them).");
+            }
+        });
+    }
+
+    public ProviderChoice Bind(ParseResult result) =>
+        new(result.GetValue(Provider)!, result.GetValue(Device), result.GetValue(PeerDevice), result.GetValue(Listen)!);
+
+    /// <summary>The same choice as arguments for the peer processes.</summary>
+    public static IEnumerable<string> ToArguments(ProviderChoice choice) =>
+    [
+        "--provider", choice.Name,
+        .. choice.Device is null ? Array.Empty<string>() : ["--device", choice.Device],
+        .. choice.PeerDevice is null ? Array.Empty<string>() : ["--peer-device", choice.PeerDevice],
+        "--listen", choice.Listen,
+    ];
+}

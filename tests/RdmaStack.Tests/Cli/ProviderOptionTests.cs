@@ -1,0 +1,64 @@
+using System.CommandLine;
+using RdmaStack.Cli.Commands;
+using RdmaStack.Cli.Demo;
+
+namespace RdmaStack.Tests.Cli;
+
+/// <summary>--provider / --device / --peer-device / --listen, shared by demo and perf and passed on to their peers.</summary>
+public class ProviderOptionTests
+{
+    private static (ProviderOptionSet Set, Command Command) NewCommand()
+    {
+        var set = new ProviderOptionSet();
+        var command = new Command("test");
+        set.AddTo(command);
+        return (set, command);
+    }
+
+    [Fact]
+    public void Verbs_choice_survives_the_trip_to_the_peer_processes()
+    {
+        (ProviderOptionSet set, Command command) = NewCommand();
+        ParseResult first = command.Parse("--provider verbs --device rxe0 --peer-device rxe1 --listen 10.77.0.2");
+        Assert.Empty(first.Errors);
+        ProviderChoice choice = set.Bind(first);
+
+        ParseResult again = command.Parse([.. ProviderOptionSet.ToArguments(choice)]);
+
+        Assert.Empty(again.Errors);
+        Assert.Equal(choice, set.Bind(again));
+        Assert.Equal(new ProviderChoice("verbs", "rxe0", "rxe1", "10.77.0.2"), choice);
+        Assert.Equal("verbs provider, rxe0 -> rxe1", choice.Description);
+    }
+
+    [Fact]
+    public void Shared_memory_is_the_default_and_transport_is_an_alias()
+    {
+        (ProviderOptionSet set, Command command) = NewCommand();
+        Assert.Equal(ProviderChoice.SharedMemory, set.Bind(command.Parse("")));
+        Assert.Equal("verbs", set.Bind(command.Parse("--transport verbs --device rxe0")).Name);
+        Assert.Equal("rxe0", set.Bind(command.Parse("--provider verbs --device rxe0")).ReceiverDevice);
+    }
+
+    [Theory]
+    [InlineData("--provider verbs", "--device")]
+    [InlineData("--provider ib", "ib")]
+    [InlineData("--provider verbs --device rxe0 --listen nowhere", "--listen")]
+    public void Refuses_an_incomplete_or_unknown_choice_naming_the_option(string arguments, string named)
+    {
+        (_, Command command) = NewCommand();
+
+        ParseResult result = command.Parse(arguments);
+
+        Assert.Contains(result.Errors, e => e.Message.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Creating_a_verbs_transport_without_a_device_says_what_is_missing()
+    {
+        ArgumentException e = Assert.Throws<ArgumentException>(() => DemoTransports.Create(new ProviderChoice("verbs")));
+        Assert.Contains("--device", e.Message, StringComparison.Ordinal);
+        using IDemoTransport shm = DemoTransports.Create(ProviderChoice.SharedMemory);
+        Assert.Equal("shared-memory provider", shm.Description);
+    }
+}
