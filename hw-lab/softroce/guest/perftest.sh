@@ -15,3 +15,17 @@ write_lat() {
   grep -B1 -A1 t_typical "$out.client.txt"
   [ $crc -eq 0 ] && [ -n "$typical" ]
 }
+
+# our_write_lat SENDERDEV RECEIVERDEV SIZE PREFIX: `rdmastack perf write-lat` over the verbs provider, 5,000
+# round trips after 1,000 unmeasured ones (ib_write_lat above: 5,000, none unmeasured); its t_typical (the
+# median of RTT/2, the timer's cost subtracted) goes to PREFIX.typical.
+our_write_lat() {
+  local s=$1 r=$2 size=$3 out=$4
+  "$RDMASTACK_REPO/src/RdmaStack.Cli/bin/Release/net10.0/rdmastack" perf write-lat --provider verbs --device "$s" --peer-device "$r" \
+    --sizes "$size" -n 5000 --warmup 1000 > "$out.txt" 2>&1; local prc=$?
+  local typical
+  typical=$(awk -v size="$size" '$1 == size && NF >= 9 {print $4}' "$out.txt" | tail -1)
+  echo "${typical:-}" > "$out.typical"
+  log "rdmastack perf write-lat $s -> $r, $size B: rc=$prc, t_typical ${typical:-?} us"
+  [ $prc -eq 0 ] && [ -n "$typical" ] || { cat "$out.txt"; return 1; }
+}
