@@ -40,25 +40,51 @@ cmd_build() {
   dotnet build RdmaStack.sln -c "$CONFIG" --no-restore -v q -nologo -clp:ErrorsOnly
 }
 
-# Runs every test assembly (xunit v3 executables) and prints the total as the last line:
+# Adds the counts of one xunit XML report to passed/failed/skipped (a missing report counts as one failure).
+tally_report() {
+  local xml=$1 what=$2
+  [ -f "$xml" ] || { echo "no test report from $what ($xml)"; failed=$((failed + 1)); rc=1; return; }
+  local line; line=$(grep -o '<assembly [^>]*>' "$xml" | head -n 1)
+  attr() { printf '%s' "$line" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(attr passed))); failed=$((failed + $(attr failed))); skipped=$((skipped + $(attr skipped)))
+}
+
+# The Soft-RoCE lab as part of the test run (all four suites in one guest boot; 4-7 minutes here). Counted:
+# the lab's xunit tests (suite "tests" and the drill's own tests) from their reports, and the devices, demo
+# and drill suites as one test each. RDMASTACK_SKIP_LAB=1 leaves the lab out (counted as 4 skipped).
+test_lab() {
+  local lab_suites=(devices demo drill) s
+  if [ "${RDMASTACK_SKIP_LAB:-0}" = 1 ]; then
+    log "lab: skipped (RDMASTACK_SKIP_LAB=1): devices, tests, demo and drill do not run"
+    skipped=$((skipped + 4)); return
+  fi
+  log "lab: the Soft-RoCE suites in a qemu guest (devices, tests, demo, drill)"
+  "$ROOT/hw-lab/softroce/lab.sh" all || rc=1
+  local results="$ARTIFACTS/lab/results"
+  tally_report "$results/lab-tests.xml" "the lab's tests suite"
+  tally_report "$results/drill-tests.xml" "the lab's drill tests"
+  for s in "${lab_suites[@]}"; do
+    if [ "$(cat "$results/suite-$s.rc" 2>/dev/null)" = 0 ]; then passed=$((passed + 1))
+    else echo "lab suite $s: failed or did not run (see artifacts/lab/serial.log)"; failed=$((failed + 1)); rc=1; fi
+  done
+}
+
+# Runs every test assembly (xunit v3 executables), then the Soft-RoCE lab, and prints the total as the last line:
 #   N passed, N failed, N skipped
 cmd_test() {
   cmd_build
   local results="$ARTIFACTS/test-results"; rm -rf "$results"; mkdir -p "$results"
-  local passed=0 failed=0 skipped=0 rc=0
+  passed=0 failed=0 skipped=0 rc=0
   for proj in tests/*/*.csproj; do
     local name; name=$(basename "$proj" .csproj)
     local dll; dll=$(find "$(dirname "$proj")/bin/$CONFIG" -name "$name.dll" -path '*net10.0*' | head -n 1)
     [ -n "$dll" ] || die "test assembly for $name not found (build failed?)"
     log "tests: $name"
-    local xml="$results/$name.xml"
     # -noColor: CI logs; -xml: the totals below come from the report, not from scraping the console.
-    dotnet "$dll" -noColor -xml "$xml" "$@" || rc=1
-    [ -f "$xml" ] || { echo "no report from $name"; failed=$((failed + 1)); rc=1; continue; }
-    local line; line=$(grep -o '<assembly [^>]*>' "$xml" | head -n 1)
-    attr() { printf '%s' "$line" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
-    passed=$((passed + $(attr passed))); failed=$((failed + $(attr failed))); skipped=$((skipped + $(attr skipped)))
+    dotnet "$dll" -noColor -xml "$results/$name.xml" "$@" || rc=1
+    tally_report "$results/$name.xml" "$name"
   done
+  test_lab
   echo "$passed passed, $failed failed, $skipped skipped"
   [ $failed -eq 0 ] && [ $rc -eq 0 ]
 }
@@ -118,7 +144,8 @@ usage() {
 usage: ./build.sh <command> [args]
   setup          install what the build needs (apt packages, NuGet restore, native build); idempotent
   build          setup + compile everything (Release)
-  test [args]    setup + build + every test suite; ends with "N passed, N failed, N skipped"
+  test [args]    setup + build + every test suite, then the Soft-RoCE lab (RDMASTACK_SKIP_LAB=1: without it);
+                 ends with "N passed, N failed, N skipped"
   demo [args]    setup + build + `rdmastack demo` (two processes, segmented queue over shared memory)
   drill [args]   setup + build + `rdmastack drill` (failover drill: 1,000 injected link failures, nothing lost)
   bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet; compare: ours vs the C limit vs UCX, bench/results/)

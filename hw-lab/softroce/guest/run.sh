@@ -1,5 +1,6 @@
 #!/bin/bash
-# Runs inside the lab guest: sets up the two NIC pairs, then the suite; writes its status to RESULTS/rc.
+# Runs inside the lab guest: sets up the two NIC pairs, then the suite (or, for "all", every suite); writes each
+# suite's status to RESULTS/suite-NAME.rc and the overall status to RESULTS/rc.
 #   run.sh SUITE REPO RESULTS
 set -u
 SUITE=$1 REPO=$2 RESULTS=$3
@@ -16,10 +17,12 @@ if ! bash "$GUEST/network.sh" > "$RESULTS/network.txt" 2>&1; then
 fi
 log "$(rdma link show | grep -c 'state ACTIVE') rxe links active"
 rc=0
-case "$SUITE" in
-  all) for s in devices tests demo drill; do bash "$GUEST/suite-$s.sh" || rc=1; done ;;
-  *) bash "$GUEST/suite-$SUITE.sh" || rc=1 ;;
-esac
+suites=("$SUITE"); [ "$SUITE" = all ] && suites=(devices tests demo drill)
+for s in "${suites[@]}"; do
+  bash "$GUEST/suite-$s.sh"; src=$?
+  echo $src > "$RESULTS/suite-$s.rc"
+  [ $src -eq 0 ] || rc=1
+done
 log "suite $SUITE rc=$rc; memory used $(free -m | awk '/Mem:/{print $3}') MB"
 echo $rc > "$RESULTS/rc"
 sync

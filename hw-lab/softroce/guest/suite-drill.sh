@@ -15,7 +15,7 @@ SEED_ARGS=(); [ -n "${DRILL_SEED:-}" ] && SEED_ARGS=(--seed "$DRILL_SEED")
 rc=0
 DLL="$RDMASTACK_REPO/tests/RdmaStack.Tests/bin/Release/net10.0/RdmaStack.Tests.dll"
 log "lab tests: $(basename "$DLL") -trait Lab=drill"
-dotnet "$DLL" -noColor -trait Lab=drill > "$R/drill-tests.txt" 2>&1 || rc=1
+dotnet "$DLL" -noColor -trait Lab=drill -xml "$R/drill-tests.xml" > "$R/drill-tests.txt" 2>&1 || rc=1
 cat "$R/drill-tests.txt"
 grep -q 'Failed: 0, Skipped: 0' "$R/drill-tests.txt" || { log "FAIL: the drill lab tests failed or skipped"; rc=1; }
 log "rdmastack drill --provider verbs --failures $FAILURES --count $COUNT ${SEED_ARGS[*]}"
