@@ -68,6 +68,11 @@ build_initramfs() {
   rm -rf "$ird"
 }
 
+# Both paths travel on qemu's command line (where a comma separates options) and the repository's on the
+# kernel's (where a space separates parameters).
+for p in "$ROOT" "$(cache_dir)"; do
+  case "$p" in *[[:space:],]*) die "the path '$p' has a space or a comma, which the qemu and kernel command lines cannot carry; use another folder" ;; esac
+done
 install_packages
 CACHE=$(cache_dir); mkdir -p "$CACHE"
 fetch_kernel "$CACHE"
@@ -79,7 +84,8 @@ build_initramfs "$CACHE" "$KVER" "$WORK/initramfs.cpio.gz"
 log "booting the guest (TCG, kernel $KVER), suite '$SUITE'"
 start=$(date +%s)
 # KVM is not usable here (the host's /dev/kvm hangs the stock kernel): TCG with multi-threading.
-# The suite, the repository and the module tree reach the guest's init through the kernel command line.
+# The suite and the repository's path reach the guest's init through the kernel command line; the repository,
+# the module tree and the results folder are 9p shares of their own (init.sh).
 # tsc=reliable clocksource=tsc: under TCG the kernel finds the vCPUs' TSCs "unsynchronized" and falls back to
 # the HPET, which makes every clock_gettime a system call plus an emulated MMIO read (measured: the shared-memory
 # ping-pong in the guest went from 8.9 to 5.3 us p50 with the TSC). perftest reads the TSC directly either way.
@@ -88,9 +94,11 @@ set +e
 timeout "${RDMASTACK_LAB_TIMEOUT:-1500}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -machine q35 \
   -smp "${RDMASTACK_LAB_SMP:-2}" -m 4G -nographic -no-reboot -nic none \
   -kernel "$CACHE/kroot/boot/vmlinuz-$KVER" -initrd "$WORK/initramfs.cpio.gz" \
-  -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable clocksource=tsc ${RDMASTACK_LAB_APPEND:-} rdmastack_suite=$SUITE rdmastack_repo=$ROOT rdmastack_modules=$CACHE/kroot/lib/modules" \
+  -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable clocksource=tsc ${RDMASTACK_LAB_APPEND:-} rdmastack_suite=$SUITE rdmastack_repo=$ROOT" \
   -fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap -device virtio-9p-pci,fsdev=r,mount_tag=hostroot \
   -fsdev local,id=w,path="$WORK",security_model=none,multidevs=remap -device virtio-9p-pci,fsdev=w,mount_tag=work \
+  -fsdev local,id=p,path="$ROOT",security_model=none,readonly=on,multidevs=remap -device virtio-9p-pci,fsdev=p,mount_tag=repo \
+  -fsdev local,id=m,path="$CACHE/kroot/lib/modules",security_model=none,readonly=on,multidevs=remap -device virtio-9p-pci,fsdev=m,mount_tag=modules \
   </dev/null 2>&1 | sed -u 's/\r$//' | tee "$WORK/serial.log"
 qemu_rc=${PIPESTATUS[0]}
 set -e
