@@ -31,8 +31,8 @@ public class QueueBenchmarks
         var geometry = new SegmentedQueueGeometry(4, 256, Size);
         MemoryRegion ring = MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "bench ring");
         MemoryRegion control = MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "bench control");
-        var ringChannel = new SharedMemoryChannel(MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "bench mirror"), ring);
-        var headChannel = new SharedMemoryChannel(MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "bench head"), control);
+        var ringChannel = new SharedMemoryChannel(MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "bench mirror"), ring.Share());
+        var headChannel = new SharedMemoryChannel(MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "bench head"), control.Share());
         _writer = new SegmentedQueueWriter(geometry, ringChannel, control);
         _reader = new SegmentedQueueReader(geometry, ring, headChannel);
     }

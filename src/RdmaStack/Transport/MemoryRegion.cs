@@ -39,6 +39,9 @@ public sealed unsafe class MemoryRegion : IDisposable
     /// <summary>True once <see cref="Dispose"/> has run.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>True once the memory itself is gone: this region and every <see cref="Share"/> of it disposed.</summary>
+    internal bool IsReleased => _owner.IsClosed;
+
     /// <summary>The region's first byte; valid until <see cref="Dispose"/>.</summary>
     internal byte* Pointer { get; }
 
@@ -51,6 +54,16 @@ public sealed unsafe class MemoryRegion : IDisposable
         NativeMemoryHandle handle = NativeMemoryHandle.Allocate(length);
         var region = new MemoryRegion(handle, (byte*)handle.DangerousGetHandle(), length, name, handle);
         return region;
+    }
+
+    /// <summary>Another reference to the same memory, for a user in this process that must not outlive it
+    /// (a local pair's channel writing into the other end's ring or control block): the memory is freed only
+    /// once this and every other reference are disposed, whichever goes first.</summary>
+    /// <returns>A region over the same memory; disposing it releases only its own reference.</returns>
+    internal MemoryRegion Share()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        return new MemoryRegion(_owner, Pointer, Length, Name);
     }
 
     /// <summary>A view of part of the region (set-up and tests; the data path uses its own cursor).</summary>

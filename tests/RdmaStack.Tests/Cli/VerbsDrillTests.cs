@@ -117,23 +117,12 @@ public class VerbsDrillTests
         Assert.False(handover.TryTake(0, out _, out _));
     }
 
-    /// <summary>A shared-memory link whose ends free nothing when ReplaceLink disposes them: in one process the
-    /// old writer's channel would unmap the old reader's ring (and the reader's the writer's control block)
-    /// while the other hot thread still reads it; between two processes over verbs each side frees only its
-    /// own memory. The memory goes into <paramref name="keep"/>, freed at the end of the test.</summary>
-    private static (SegmentedQueueWriter Writer, SegmentedQueueReader Reader) Link(SegmentedQueueGeometry geometry, List<IDisposable> keep)
+    /// <summary>A shared-memory link in this process. Each end holds its own reference to the memory the other
+    /// writes into, so ReplaceLink may dispose either end first while the other hot thread still uses its twin.</summary>
+    private static (SegmentedQueueWriter Writer, SegmentedQueueReader Reader) Link(SegmentedQueueGeometry geometry)
     {
-        MemoryRegion ring = MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "test ring");
-        MemoryRegion control = MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "test control block");
-        var slots = new SharedMemoryChannel(MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "test mirror"), ring);
-        var heads = new SharedMemoryChannel(MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "test head source"), control);
-        lock (keep)
-        {
-            keep.AddRange([slots, heads, ring, control]);
-        }
-
-        return (new SegmentedQueueWriter(geometry, slots, control, 16, ownsResources: false),
-            new SegmentedQueueReader(geometry, ring, heads, SegmentedQueueReader.DefaultChecksumRetryLimit, ownsResources: false));
+        LocalQueuePair pair = SharedMemoryProvider.CreateLocalPair(geometry);
+        return (pair.Writer, pair.Reader);
     }
 
     /// <summary>The drill's re-establishment path, with shared-memory links: the hot writer thread fails the
@@ -147,8 +136,7 @@ public class VerbsDrillTests
         const int Failures = 20;
         var geometry = new SegmentedQueueGeometry(4, 16, 16);
         var options = new FailoverOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(1), HeartbeatTimeout = TimeSpan.FromSeconds(5), LostWriteTimeout = TimeSpan.FromSeconds(5) };
-        var keep = new List<IDisposable>();
-        var first = new[] { Link(geometry, keep), Link(geometry, keep) };
+        var first = new[] { Link(geometry), Link(geometry) };
         var writers = new LinkHandover<SegmentedQueueWriter>(2);
         var readers = new LinkHandover<SegmentedQueueReader>(2);
         var states = new int[2];
@@ -168,7 +156,7 @@ public class VerbsDrillTests
                 {
                     if (Volatile.Read(ref states[i]) == (int)LinkState.Failed)
                     {
-                        (SegmentedQueueWriter Writer, SegmentedQueueReader Reader) pair = Link(geometry, keep);
+                        (SegmentedQueueWriter Writer, SegmentedQueueReader Reader) pair = Link(geometry);
                         generation++;
                         readers.Post(i, pair.Reader, generation);
                         writers.Post(i, pair.Writer, generation);
@@ -269,10 +257,6 @@ public class VerbsDrillTests
         Assert.True(replaced >= Failures - 1, $"{replaced} links re-established for {Failures} failures");
         writer.Dispose();
         reader.Dispose();
-        foreach (IDisposable memory in keep)
-        {
-            memory.Dispose();
-        }
     }
 
     [Fact]

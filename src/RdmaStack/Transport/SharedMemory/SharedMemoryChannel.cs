@@ -30,7 +30,8 @@ internal sealed unsafe class SharedMemoryChannel : IRemoteWriteChannel
     private int _completed;
     private bool _disposed;
 
-    /// <summary>A channel to a peer mapping already attached.</summary>
+    /// <summary>A channel to a peer mapping already attached; the channel owns <paramref name="peer"/> and
+    /// disposes it (in one process, pass the other end's region through <see cref="MemoryRegion.Share"/>).</summary>
     public SharedMemoryChannel(MemoryRegion source, MemoryRegion peer)
     {
         Source = source;

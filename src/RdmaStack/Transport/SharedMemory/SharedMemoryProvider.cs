@@ -86,8 +86,10 @@ public static partial class SharedMemoryProvider
         decorate ??= static channel => channel;
         MemoryRegion ring = MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "local ring");
         MemoryRegion control = MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "local control block");
-        IRemoteWriteChannel slots = decorate(new SharedMemoryChannel(MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "local mirror"), ring));
-        IRemoteWriteChannel heads = decorate(new SharedMemoryChannel(MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "local head source"), control));
+        // Each channel holds a reference of its own to the other end's memory (its ring, its control block), so
+        // either end can be disposed first (a failover group replaces one end of a link at a time).
+        IRemoteWriteChannel slots = decorate(new SharedMemoryChannel(MemoryRegion.AllocatePrivate(geometry.RingRegionLength, "local mirror"), ring.Share()));
+        IRemoteWriteChannel heads = decorate(new SharedMemoryChannel(MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "local head source"), control.Share()));
         var writer = new SegmentedQueueWriter(geometry, slots, control, signalInterval);
         var reader = new SegmentedQueueReader(geometry, ring, heads, checksumRetryLimit);
         return new LocalQueuePair(writer, reader, ring);
