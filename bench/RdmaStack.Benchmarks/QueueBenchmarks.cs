@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using RdmaStack.Queues;
 using RdmaStack.Transport;
-using RdmaStack.Transport.SharedMemory;
+using RdmaStack.Providers.SharedMemory;
 
 namespace RdmaStack.Benchmarks;
 

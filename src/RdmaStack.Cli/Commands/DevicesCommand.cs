@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using RdmaStack.Verbs;
+using RdmaStack.Providers.Verbs;
 
 namespace RdmaStack.Cli.Commands;
 

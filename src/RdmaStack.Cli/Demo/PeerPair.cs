@@ -45,7 +45,7 @@ internal static class PeerPair
         }
         finally
         {
-            foreach (string file in Directory.EnumerateFiles(Transport.SharedMemory.SharedMemoryProvider.Directory, $"rdmastack.{name}.*"))
+            foreach (string file in Directory.EnumerateFiles(Providers.SharedMemory.SharedMemoryProvider.Directory, $"rdmastack.{name}.*"))
             {
                 File.Delete(file);
             }

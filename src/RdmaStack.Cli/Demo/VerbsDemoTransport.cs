@@ -5,8 +5,8 @@ using System.Security.Cryptography;
 using RdmaStack.Queues;
 using RdmaStack.Transport;
 using RdmaStack.Transport.Handshake;
-using RdmaStack.Transport.SharedMemory;
-using RdmaStack.Transport.Verbs;
+using RdmaStack.Providers.SharedMemory;
+using RdmaStack.Providers.Verbs;
 
 namespace RdmaStack.Cli.Demo;
 

@@ -4,9 +4,8 @@ using System.Net.Sockets;
 using RdmaStack.Transport;
 using RdmaStack.Transport.Handshake;
 using RdmaStack.Cli.Demo;
-using RdmaStack.Transport.SharedMemory;
-using RdmaStack.Transport.Verbs;
-using RdmaStack.Verbs;
+using RdmaStack.Providers.SharedMemory;
+using RdmaStack.Providers.Verbs;
 
 namespace RdmaStack.Cli.Drill;
 

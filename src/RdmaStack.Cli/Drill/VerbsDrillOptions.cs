@@ -1,6 +1,6 @@
 using System.Globalization;
 using RdmaStack.Failover;
-using RdmaStack.Transport.Verbs;
+using RdmaStack.Providers.Verbs;
 
 namespace RdmaStack.Cli.Drill;
 

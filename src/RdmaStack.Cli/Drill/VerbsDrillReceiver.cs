@@ -8,7 +8,7 @@ using RdmaStack.Failover;
 using RdmaStack.Queues;
 using RdmaStack.Transport;
 using RdmaStack.Transport.Handshake;
-using RdmaStack.Transport.Verbs;
+using RdmaStack.Providers.Verbs;
 
 namespace RdmaStack.Cli.Drill;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using RdmaStack.Threading;
+using RdmaStack.Native;
 
 namespace RdmaStack.Memory;
 

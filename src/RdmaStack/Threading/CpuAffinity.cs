@@ -1,3 +1,5 @@
+using RdmaStack.Native;
+
 namespace RdmaStack.Threading;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RdmaStack.Memory;
+using RdmaStack.Native;
 using RdmaStack.Transport;
 
 namespace RdmaStack.Threading;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RdmaStack.Native;
 
 namespace RdmaStack.Threading;
 

@@ -1,4 +1,4 @@
-using RdmaStack.Verbs;
+using RdmaStack.Providers.Verbs;
 
 namespace RdmaStack.Interop.Tests.Verbs;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using RdmaStack.Cli.Demo;
 using RdmaStack.Cli.Perf;
-using RdmaStack.Tests.Transport.Verbs;
+using RdmaStack.Tests.Providers.Verbs;
 
 namespace RdmaStack.Tests.Cli;
 

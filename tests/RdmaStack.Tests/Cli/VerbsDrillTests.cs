@@ -6,7 +6,7 @@ using RdmaStack.Cli.Drill;
 using RdmaStack.Failover;
 using RdmaStack.Queues;
 using RdmaStack.Transport;
-using RdmaStack.Transport.SharedMemory;
+using RdmaStack.Providers.SharedMemory;
 
 namespace RdmaStack.Tests.Cli;
 

@@ -1,6 +1,6 @@
 using RdmaStack.Failover;
 using RdmaStack.Queues;
-using RdmaStack.Transport.SharedMemory;
+using RdmaStack.Providers.SharedMemory;
 
 namespace RdmaStack.Tests.Failover;
 

@@ -1,5 +1,5 @@
 using RdmaStack.Queues;
-using RdmaStack.Transport.SharedMemory;
+using RdmaStack.Providers.SharedMemory;
 
 namespace RdmaStack.Tests.Queues;
 

@@ -135,7 +135,7 @@ public class SegmentedQueueTests
     [Fact]
     public void Checksum_timeout_keeps_a_slow_landing_slot_from_being_called_corrupt()
     {
-        using var pair = RdmaStack.Transport.SharedMemory.SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 2, 16), checksumRetryLimit: 4);
+        using var pair = RdmaStack.Providers.SharedMemory.SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 2, 16), checksumRetryLimit: 4);
         using var reader = new SegmentedQueueReader(pair.Reader.Geometry, pair.Ring, pair.Reader.HeadChannel, checksumRetryLimit: 4, ownsResources: false)
         {
             ChecksumTimeout = TimeSpan.FromSeconds(1),

@@ -1,9 +1,0 @@
-namespace RdmaStack.Verbs;
-
-/// <summary>One port of an RDMA device, as ibv_query_port reports it.</summary>
-/// <param name="PortNumber">The port number, from 1.</param>
-/// <param name="State">The logical port state.</param>
-/// <param name="ActiveMtu">The active path MTU in bytes (256 to 4096).</param>
-/// <param name="Lid">The port's local identifier (0 on RoCE).</param>
-/// <param name="Gids">The populated GID table entries.</param>
-public sealed record VerbsPortInfo(int PortNumber, VerbsPortState State, int ActiveMtu, int Lid, IReadOnlyList<VerbsGid> Gids);
