@@ -50,7 +50,7 @@ internal sealed record VerbsDrillOptions(
     public const int TcgChecksumRetryLimit = 1 << 20;
 
     /// <summary>The queue pair settings.</summary>
-    public VerbsConnectionOptions Connection => new() { AckTimeoutExponent = AckTimeoutExponent, RetryCount = RetryCount, ChecksumRetryLimit = TcgChecksumRetryLimit };
+    public VerbsOptions Connection => new() { AckTimeoutExponent = AckTimeoutExponent, RetryCount = RetryCount, ChecksumRetryLimit = TcgChecksumRetryLimit };
 
     /// <summary>One ACK timeout in microseconds: 4.096 x 2^exponent.</summary>
     public double AckTimeoutMicroseconds => 4.096 * Math.Pow(2, AckTimeoutExponent);

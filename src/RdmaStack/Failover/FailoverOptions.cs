@@ -1,7 +1,7 @@
 namespace RdmaStack.Failover;
 
 /// <summary>Timing and policy of a failover group (both ends should use the same values).</summary>
-public sealed record FailoverOptions
+internal sealed record FailoverOptions
 {
     /// <summary>How often each end writes its heartbeat on every link (default 1 ms).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(1);

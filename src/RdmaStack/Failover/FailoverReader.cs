@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using RdmaStack.Queues;
+using RdmaStack.Transport;
 
 namespace RdmaStack.Failover;
 
@@ -17,17 +18,25 @@ namespace RdmaStack.Failover;
 /// (<see cref="SegmentedQueueReader.Seek"/>), so the resent messages it already delivered are never read;
 /// only the next expected sequence, with a valid CRC, is ever delivered.</para>
 /// <para>Feedback: the head goes to every link at each finished segment (so the writer's acknowledged
-/// position survives the loss of any one link), and to the new link at once when the stream moves.
-/// A corrupt slot, or a write the writer's heartbeat says was sent but never arrived, is reported into the
-/// writer's control block over every link, naming the epoch it concerns; the writer then fails over.</para>
-/// <para>Thread-safety: one reader thread for Poll and Maintain; events are raised on it.</para>
+/// position survives the loss of any one link), to the new link at once when the stream moves, and to every
+/// link when the reader is idle with a head it has not published yet (so a writer that flushes on close learns
+/// that everything arrived). A corrupt slot, or a write the writer's heartbeat says was sent but never arrived,
+/// is reported into the writer's control block over every link, naming the epoch and the cause; the writer then
+/// fails over.</para>
+/// <para>This side's own view of a link's health (its writer's heartbeat stopped, its head writes fail, the
+/// device reported an error) marks the link failed here too (<see cref="IsLinkFailed"/>, <see cref="LinkFailed"/>),
+/// so that the side that dials can re-establish it; the reader stops heartbeating on a failed link, so the writer
+/// comes to the same view.</para>
+/// <para>Thread-safety: one reader thread for every member; events are raised on it.</para>
 /// </remarks>
-public sealed class FailoverReader : IDisposable
+internal sealed class FailoverReader : IDisposable
 {
     private readonly SegmentedQueueReader[] _links;
     private readonly long[] _lastWriterHeartbeat;
     private readonly long[] _lastWriterHeartbeatChange;
     private readonly bool[] _writerAlive;
+    private readonly bool[] _connected;
+    private readonly bool[] _failed;
     private readonly long[] _corruptSeen;
     private readonly long[] _faultReports;
     private readonly TimeProvider _time;
@@ -37,17 +46,21 @@ public sealed class FailoverReader : IDisposable
     private readonly int _slotsPerSegment;
     private int _active;
     private long _position;
+    private long _publishedPosition;
     private long _stalledAt = -1;
     private long _stallSince;
     private long _lastHeartbeatSent;
+    private long _lastIdlePublish;
     private int _switchedFrom = -1;
     private bool _disposed;
 
-    /// <summary>Creates the reading end; link 0 is expected to carry the stream first.</summary>
+    /// <summary>Creates the reading end.</summary>
     /// <param name="links">One reader per link, same geometry, in the writer's link order.</param>
     /// <param name="options">Timing; defaults if null (use the writer's values).</param>
     /// <param name="timeProvider">The clock; the system clock if null.</param>
-    public FailoverReader(IReadOnlyList<SegmentedQueueReader> links, FailoverOptions? options = null, TimeProvider? timeProvider = null)
+    /// <param name="startDisconnected">False: every link is connected and link 0 is expected to carry the stream
+    /// first. True: every link is a placeholder until <see cref="ReplaceLink"/> connects it.</param>
+    public FailoverReader(IReadOnlyList<SegmentedQueueReader> links, FailoverOptions? options = null, TimeProvider? timeProvider = null, bool startDisconnected = false)
     {
         ArgumentNullException.ThrowIfNull(links);
         if (links.Count is < 1 or > ControlBlockDescriptor.MaxLinks)
@@ -69,28 +82,36 @@ public sealed class FailoverReader : IDisposable
         _lastWriterHeartbeat = new long[_links.Length];
         _lastWriterHeartbeatChange = new long[_links.Length];
         _writerAlive = new bool[_links.Length];
+        _connected = new bool[_links.Length];
+        _failed = new bool[_links.Length];
         _corruptSeen = new long[_links.Length];
         _faultReports = new long[_links.Length];
-        _heartbeatIntervalTicks = (long)(Options.HeartbeatInterval.TotalSeconds * TimeProvider.System.TimestampFrequency);
-        _heartbeatTimeoutTicks = (long)(Options.HeartbeatTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
-        _lostWriteTicks = (long)(Options.LostWriteTimeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
+        _heartbeatIntervalTicks = ToTicks(Options.HeartbeatInterval);
+        _heartbeatTimeoutTicks = ToTicks(Options.HeartbeatTimeout);
+        _lostWriteTicks = ToTicks(Options.LostWriteTimeout);
         _slotsPerSegment = links[0].Geometry.SlotsPerSegment;
         long now = _time.GetTimestamp();
+        _lastIdlePublish = now;
         for (int i = 0; i < _links.Length; i++)
         {
             _lastWriterHeartbeatChange[i] = now;
-            _writerAlive[i] = true;
+            _writerAlive[i] = !startDisconnected;
+            _connected[i] = !startDisconnected;
         }
     }
 
     /// <summary>Raised when the reader first delivers from another link (on the reader thread).</summary>
     public event EventHandler<LinkSwitch>? SwitchedLink;
 
-    /// <summary>Raised when the reader finds a link broken: a corrupt slot, a lost write, a silent writer.</summary>
+    /// <summary>Raised when the reader finds a link broken: a corrupt slot, a lost write, a silent writer, a head
+    /// write that failed, or a failure reported by <see cref="MarkFailed"/>.</summary>
     public event EventHandler<LinkFailure>? LinkFailed;
 
     /// <summary>Timing.</summary>
     public FailoverOptions Options { get; }
+
+    /// <summary>Number of links.</summary>
+    public int LinkCount => _links.Length;
 
     /// <summary>The link the last message came from.</summary>
     public int ActiveLink => _active;
@@ -106,8 +127,18 @@ public sealed class FailoverReader : IDisposable
 
     /// <summary>Whether link <paramref name="link"/>'s writer heartbeat is moving.</summary>
     /// <param name="link">Link index.</param>
-    /// <returns>False once it stood still past the heartbeat timeout.</returns>
+    /// <returns>False once it stood still past the heartbeat timeout, and for a link never connected.</returns>
     public bool IsWriterAlive(int link) => _writerAlive[link];
+
+    /// <summary>Whether link <paramref name="link"/> has a connection in place.</summary>
+    /// <param name="link">Link index.</param>
+    /// <returns>False for a placeholder.</returns>
+    public bool IsLinkConnected(int link) => _connected[link];
+
+    /// <summary>Whether this side found link <paramref name="link"/> broken since it was last connected.</summary>
+    /// <param name="link">Link index.</param>
+    /// <returns>True from the failure until <see cref="ReplaceLink"/>.</returns>
+    public bool IsLinkFailed(int link) => _failed[link];
 
     /// <summary>The reader of link <paramref name="link"/> (for counters).</summary>
     /// <param name="link">Link index.</param>
@@ -127,8 +158,8 @@ public sealed class FailoverReader : IDisposable
         return delivered > 0 ? delivered : PollAfterIdle(ref handler, limit);
     }
 
-    /// <summary>Housekeeping for the reader's loop: heartbeats every interval on every link, the writer's
-    /// heartbeats, lost-write detection, and corrupt-slot reports.</summary>
+    /// <summary>Housekeeping for the reader's loop: heartbeats every interval on every healthy link, the writer's
+    /// heartbeats, completions of the head writes, the idle head, lost-write detection, and corrupt-slot reports.</summary>
     /// <returns>Heartbeats and reports sent.</returns>
     public int Maintain()
     {
@@ -139,18 +170,40 @@ public sealed class FailoverReader : IDisposable
 
         int work = 0;
         long now = _time.GetTimestamp();
-        if (now - _lastHeartbeatSent >= _heartbeatIntervalTicks)
+        bool heartbeatDue = now - _lastHeartbeatSent >= _heartbeatIntervalTicks;
+        if (heartbeatDue)
         {
             _lastHeartbeatSent = now;
-            foreach (SegmentedQueueReader link in _links)
-            {
-                work += link.SendHeartbeat() == Transport.WriteStatus.Posted ? 1 : 0;
-            }
         }
 
         for (int i = 0; i < _links.Length; i++)
         {
+            if (!_connected[i] || _failed[i])
+            {
+                continue;
+            }
+
             SegmentedQueueReader link = _links[i];
+            if (link.PollCompletions() < 0)
+            {
+                Fail(i, LinkFailureCause.ErrorCompletion, "a head or heartbeat write completed with an error", now);
+                continue;
+            }
+
+            if (heartbeatDue)
+            {
+                WriteStatus sent = link.SendHeartbeat();
+                if (sent == WriteStatus.Posted)
+                {
+                    work++;
+                }
+                else if (sent != WriteStatus.SendQueueFull)
+                {
+                    Fail(i, LinkFailureCause.FailedPost, $"heartbeat write failed: {sent}", now);
+                    continue;
+                }
+            }
+
             long heartbeat = link.WriterHeartbeat;
             if (heartbeat != _lastWriterHeartbeat[i])
             {
@@ -161,24 +214,56 @@ public sealed class FailoverReader : IDisposable
             else if (_writerAlive[i] && _heartbeatTimeoutTicks > 0 && now - _lastWriterHeartbeatChange[i] > _heartbeatTimeoutTicks)
             {
                 _writerAlive[i] = false;
-                LinkFailed?.Invoke(this, new LinkFailure(i, $"the writer's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms", now));
+                Fail(i, LinkFailureCause.Heartbeat, $"the writer's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms", now);
             }
-
         }
 
-        work += CheckCorruption(now);
+        if (_position != _publishedPosition && now - _lastIdlePublish >= _heartbeatIntervalTicks)
+        {
+            _lastIdlePublish = now;
+            _links[_active].PublishHead();
+            PublishToOthers(_position);
+            work++;
+        }
 
+        work += CheckCorruption();
         work += CheckLostWrite(now);
         return work;
     }
 
-    /// <summary>Puts the reader of a re-established connection in place of link <paramref name="link"/>'s
-    /// (the peer replaced its writer with <see cref="FailoverWriter.ReplaceLink"/>). The old reader is
-    /// disposed; the new one starts at the stream's position. Call it on the reader thread.</summary>
+    /// <summary>Marks link <paramref name="link"/> broken from this side (its device reported a port error or a
+    /// fatal error): the writer learns it through a fault report over every link, and the link is failed here
+    /// until it is replaced.</summary>
+    /// <param name="link">Link index.</param>
+    /// <param name="cause">What showed it.</param>
+    /// <param name="reason">Why, in words.</param>
+    public void MarkFailed(int link, LinkFailureCause cause, string reason)
+    {
+        long now = _time.GetTimestamp();
+        if (_connected[link] && !_failed[link] && ReportFault(link, cause, reason, now) == 0)
+        {
+            Fail(link, cause, reason, now);
+        }
+    }
+
+    /// <summary>Takes a repaired link back without a new connection (its peer's <see cref="FailoverWriter.Restore"/>):
+    /// heartbeats resume on it and its failure is forgotten.</summary>
+    /// <param name="link">Link index.</param>
+    public void Restore(int link)
+    {
+        _failed[link] = false;
+        _writerAlive[link] = _connected[link];
+        _lastWriterHeartbeatChange[link] = _time.GetTimestamp();
+    }
+
+    /// <summary>Puts the reader of a new connection in place of link <paramref name="link"/>'s (the peer replaced
+    /// its writer with <see cref="FailoverWriter.ReplaceLink"/>, or connected the link for the first time); the new
+    /// one starts at the stream's position. Call it on the reader thread.</summary>
     /// <param name="link">Link index.</param>
     /// <param name="reader">The new reader, same geometry.</param>
+    /// <returns>The old reader, no longer used: the caller disposes it (off the hot thread if it likes).</returns>
     /// <exception cref="ArgumentException">The geometry differs.</exception>
-    public void ReplaceLink(int link, SegmentedQueueReader reader)
+    public SegmentedQueueReader ReplaceLink(int link, SegmentedQueueReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
         if (reader.Geometry != _links[link].Geometry)
@@ -194,7 +279,9 @@ public sealed class FailoverReader : IDisposable
         _lastWriterHeartbeat[link] = reader.WriterHeartbeat;
         _lastWriterHeartbeatChange[link] = _time.GetTimestamp();
         _writerAlive[link] = true;
-        old.Dispose();
+        _connected[link] = true;
+        _failed[link] = false;
+        return old;
     }
 
     /// <inheritdoc/>
@@ -210,6 +297,19 @@ public sealed class FailoverReader : IDisposable
         {
             link.Dispose();
         }
+    }
+
+    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * TimeProvider.System.TimestampFrequency);
+
+    private void Fail(int link, LinkFailureCause cause, string reason, long now)
+    {
+        if (_failed[link])
+        {
+            return;
+        }
+
+        _failed[link] = true;
+        LinkFailed?.Invoke(this, new LinkFailure(link, cause, reason, now, _lastWriterHeartbeatChange[link]));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -228,9 +328,10 @@ public sealed class FailoverReader : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void PublishToOthers(long position)
     {
+        _publishedPosition = position;
         for (int i = 0; i < _links.Length; i++)
         {
-            if (i != _active)
+            if (i != _active && _connected[i] && !_failed[i])
             {
                 _links[i].Seek(position);
                 _links[i].PublishHead();
@@ -276,7 +377,7 @@ public sealed class FailoverReader : IDisposable
             }
         }
 
-        CheckCorruption(_time.GetTimestamp());
+        CheckCorruption();
         return 0;
     }
 
@@ -316,8 +417,8 @@ public sealed class FailoverReader : IDisposable
         _switchedFrom = -1;
     }
 
-    /// <summary>Reports the active link when its reader has newly counted a corrupt slot.</summary>
-    private int CheckCorruption(long now)
+    /// <summary>Reports the active link when its reader has newly counted a corrupt slot (the clock is read only then).</summary>
+    private int CheckCorruption()
     {
         long corrupt = _links[_active].Counters.CorruptSlots;
         if (corrupt <= _corruptSeen[_active])
@@ -326,7 +427,7 @@ public sealed class FailoverReader : IDisposable
         }
 
         _corruptSeen[_active] = corrupt;
-        return ReportFault(_active, $"corrupt slot at sequence {_position + 1}", now);
+        return ReportFault(_active, LinkFailureCause.CorruptSlot, $"corrupt slot at sequence {_position + 1}", _time.GetTimestamp());
     }
 
     /// <summary>When the active link's live writer says it wrote past our position and nothing arrives for
@@ -349,12 +450,13 @@ public sealed class FailoverReader : IDisposable
         }
 
         _stallSince = now;
-        return ReportFault(_active, $"lost write: the writer sent up to {tail} on link {_active}, nothing after {_position} arrived", now);
+        return ReportFault(_active, LinkFailureCause.LostWrite, $"lost write: the writer sent up to {tail} on link {_active}, nothing after {_position} arrived", now);
     }
 
     /// <summary>Tells the writer, over every link, that <paramref name="link"/> is broken in its current
-    /// epoch; once per epoch (the writer fails the link on the first report).</summary>
-    private int ReportFault(int link, string reason, long now)
+    /// epoch, once per epoch (the writer fails the link on the first report), and fails it here.</summary>
+    /// <returns>1 if a report was sent; 0 if the link's epoch was reported already or it was never activated.</returns>
+    private int ReportFault(int link, LinkFailureCause cause, string reason, long now)
     {
         long epoch = _links[link].WriterEpoch;
         if (epoch <= _faultReports[link])
@@ -363,13 +465,14 @@ public sealed class FailoverReader : IDisposable
         }
 
         _faultReports[link] = epoch;
+        long report = FaultReport.Encode(epoch, cause);
         foreach (SegmentedQueueReader each in _links)
         {
-            each.ReportFault(link, epoch);
+            each.ReportFault(link, report);
         }
 
         FaultsReported++;
-        LinkFailed?.Invoke(this, new LinkFailure(link, reason, now));
+        Fail(link, cause, reason, now);
         return 1;
     }
 }

@@ -5,7 +5,7 @@ using RdmaStack.Transport;
 namespace RdmaStack.Failover;
 
 /// <summary>
-/// One logical stream over several links (US 9,948,545): link 0 carries a segmented queue, the others are
+/// One logical stream over several links (US 9,948,545): one link carries a segmented queue, the others are
 /// connected standbys with queues of their own. When the active link fails, the messages the reader has
 /// not acknowledged are copied from its queue into a standby's, the standby becomes active and they are
 /// sent again; the reader drops what it already delivered. The user sees one stream, a
@@ -18,9 +18,13 @@ namespace RdmaStack.Failover;
 /// <see cref="FailoverOptions.HeartbeatTimeout"/>, or a fault report written by the reader (a corrupt
 /// slot, a lost write) marks a link failed. Call <see cref="Maintain"/> from the writer's loop: it retires
 /// completions, sends heartbeats, checks the reader's, and continues a resend.</para>
-/// <para>Thread-safety: one writer thread for Offer and Maintain; the events are raised on it.</para>
+/// <para>A group may start with every link disconnected (<c>startDisconnected</c>): the links are then
+/// <see cref="LinkState.Failed"/> placeholders until <see cref="ReplaceLink"/> puts a connection in place; the
+/// first one becomes active. That is how the library connects a stream: the first connection and a
+/// re-established one take the same path.</para>
+/// <para>Thread-safety: one writer thread for every member; the events are raised on it.</para>
 /// </remarks>
-public sealed class FailoverWriter : IDisposable
+internal sealed class FailoverWriter : IDisposable
 {
     private readonly SegmentedQueueWriter[] _links;
     private readonly SegmentedQueueGeometry _geometry;
@@ -34,18 +38,22 @@ public sealed class FailoverWriter : IDisposable
     private readonly int _slotsPerSegment;
     private int _active;
     private int _mirrorHolder;
+    private readonly int _capacity;
     private long _tail;
+    private long _acknowledged;
     private long _resendNext = 1;
     private long _resendLast;
     private long _lastHeartbeatSent;
-    private long _epoch = 1;
+    private long _epoch;
     private bool _disposed;
 
-    /// <summary>Creates the group; link 0 starts active, the others standing by.</summary>
+    /// <summary>Creates the group.</summary>
     /// <param name="links">One writer per link, all of the same geometry, none written yet.</param>
     /// <param name="options">Timing and policy; defaults if null.</param>
     /// <param name="timeProvider">The clock (tests pass an adjustable one); the system clock if null.</param>
-    public FailoverWriter(IReadOnlyList<SegmentedQueueWriter> links, FailoverOptions? options = null, TimeProvider? timeProvider = null)
+    /// <param name="startDisconnected">False: link 0 starts active, the others standing by. True: every link is a
+    /// failed placeholder until <see cref="ReplaceLink"/> connects it.</param>
+    public FailoverWriter(IReadOnlyList<SegmentedQueueWriter> links, FailoverOptions? options = null, TimeProvider? timeProvider = null, bool startDisconnected = false)
     {
         ArgumentNullException.ThrowIfNull(links);
         if (links.Count is < 1 or > ControlBlockDescriptor.MaxLinks)
@@ -73,8 +81,16 @@ public sealed class FailoverWriter : IDisposable
         _heartbeatIntervalTicks = ToTicks(Options.HeartbeatInterval);
         _heartbeatTimeoutTicks = ToTicks(Options.HeartbeatTimeout);
         _slotsPerSegment = geometry.SlotsPerSegment;
+        _capacity = geometry.Capacity;
         long now = _time.GetTimestamp();
-        _links[0].Epoch = _epoch;
+        if (startDisconnected)
+        {
+            Array.Fill(_states, LinkState.Failed);
+            _active = -1;
+            return;
+        }
+
+        _links[0].Epoch = ++_epoch;
         for (int i = 0; i < _links.Length; i++)
         {
             _states[i] = i == 0 ? LinkState.Active : LinkState.Standby;
@@ -101,12 +117,14 @@ public sealed class FailoverWriter : IDisposable
     /// <summary>The last sequence accepted.</summary>
     public long Position => _tail;
 
-    /// <summary>The highest head the reader published on any link: everything up to it is delivered.</summary>
+    /// <summary>The highest head the reader published on any link, now or on a connection since replaced: everything up
+    /// to it is delivered. A new connection's control block starts at zero, so the group keeps the highest it saw.</summary>
+    /// <remarks>Updated on the writer thread; from another thread it may lag.</remarks>
     public long AcknowledgedPosition
     {
         get
         {
-            long head = 0;
+            long head = Volatile.Read(ref _acknowledged);
             foreach (SegmentedQueueWriter link in _links)
             {
                 head = Math.Max(head, link.PublishedHead);
@@ -119,7 +137,7 @@ public sealed class FailoverWriter : IDisposable
     /// <summary>Where the group stands.</summary>
     public FailoverStatus Status => _active < 0 ? FailoverStatus.NoHealthyLink : _resendNext <= _resendLast ? FailoverStatus.FailingOver : FailoverStatus.Active;
 
-    /// <summary>Failovers done.</summary>
+    /// <summary>Failovers done (including the activation of the first link to connect, when the group started disconnected).</summary>
     public long Failovers { get; private set; }
 
     /// <summary>Links found broken.</summary>
@@ -132,6 +150,11 @@ public sealed class FailoverWriter : IDisposable
     /// <param name="link">Link index.</param>
     /// <returns>Its state.</returns>
     public LinkState GetLinkState(int link) => _states[link];
+
+    /// <summary>The writer of link <paramref name="link"/> (counters, tests).</summary>
+    /// <param name="link">Link index.</param>
+    /// <returns>The writer now in place.</returns>
+    public SegmentedQueueWriter GetLink(int link) => _links[link];
 
     /// <summary>Writes a message on the active link.</summary>
     /// <param name="message">At most the slot payload.</param>
@@ -160,6 +183,45 @@ public sealed class FailoverWriter : IDisposable
         return status == QueueStatus.BackPressured || _disposed ? status : OnWriteFailed(status);
     }
 
+    /// <summary>Claims the next slot of the active link for a message of <paramref name="length"/> bytes, to be
+    /// written in place and committed with <see cref="Commit"/>.</summary>
+    /// <param name="length">The message length.</param>
+    /// <param name="claim">On success, the slot's payload and sequence.</param>
+    /// <returns>The sequence the message will carry (&gt; 0), or a negative <see cref="QueueStatus"/> code.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long TryClaim(int length, out SlotClaim claim)
+    {
+        if (_resendNext <= _resendLast || _active < 0)
+        {
+            long blocked = Unblock();
+            if (blocked < 0)
+            {
+                claim = default;
+                return blocked;
+            }
+        }
+
+        long status = _links[_active].TryClaim(length, out claim);
+        return status > 0 || status == QueueStatus.BackPressured || _disposed ? status : OnWriteFailed(status);
+    }
+
+    /// <summary>Commits the slot claimed with <see cref="TryClaim"/> and writes it.</summary>
+    /// <param name="claim">The claim.</param>
+    /// <returns>The sequence, or a negative <see cref="QueueStatus"/> code (the message was not sent: claim and
+    /// write it again).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long Commit(in SlotClaim claim)
+    {
+        long status = _links[_active].Commit(claim);
+        if (status > 0)
+        {
+            _tail = status;
+            return status;
+        }
+
+        return status == QueueStatus.BackPressured || _disposed ? status : OnWriteFailed(status);
+    }
+
     /// <summary>Housekeeping for the writer's loop: retires completions, sends heartbeats every
     /// <see cref="FailoverOptions.HeartbeatInterval"/>, checks the reader's heartbeats and fault reports,
     /// and continues a resend. Cheap enough to call every iteration.</summary>
@@ -173,6 +235,7 @@ public sealed class FailoverWriter : IDisposable
 
         int work = 0;
         long now = _time.GetTimestamp();
+        RememberAcknowledged();
         for (int i = 0; i < _links.Length; i++)
         {
             if (_states[i] == LinkState.Failed)
@@ -184,7 +247,7 @@ public sealed class FailoverWriter : IDisposable
             int done = link.PollCompletions();
             if (done < 0)
             {
-                Fail(i, "error completion on the link", now);
+                Fail(i, LinkFailureCause.ErrorCompletion, "error completion on the link", now);
                 continue;
             }
 
@@ -197,7 +260,7 @@ public sealed class FailoverWriter : IDisposable
             }
             else if (_heartbeatTimeoutTicks > 0 && now - _lastHeartbeatChange[i] > _heartbeatTimeoutTicks)
             {
-                Fail(i, $"the reader's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms", now);
+                Fail(i, LinkFailureCause.Heartbeat, $"the reader's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms", now);
                 continue;
             }
 
@@ -205,13 +268,15 @@ public sealed class FailoverWriter : IDisposable
             {
                 // A report names the epoch it concerns: one about an earlier activation of a link that has
                 // since been repaired and restored is stale and ignored.
-                long reportedEpoch = link.FaultReport(j);
-                if (reportedEpoch > _faultReportsSeen[j])
+                long report = link.FaultReport(j);
+                if (report > _faultReportsSeen[j])
                 {
-                    _faultReportsSeen[j] = reportedEpoch;
+                    _faultReportsSeen[j] = report;
+                    long reportedEpoch = FaultReport.Epoch(report);
                     if (_states[j] == LinkState.Active && reportedEpoch == _links[j].Epoch)
                     {
-                        Fail(j, "the reader reported the link broken (a corrupt slot or a lost write)", now);
+                        LinkFailureCause cause = FaultReport.Cause(report);
+                        Fail(j, cause, $"the reader reported the link broken ({FaultReport.Describe(cause)})", now);
                     }
                 }
             }
@@ -231,7 +296,7 @@ public sealed class FailoverWriter : IDisposable
                     }
                     else if (status != WriteStatus.SendQueueFull)
                     {
-                        Fail(i, $"heartbeat write failed: {status}", now);
+                        Fail(i, LinkFailureCause.FailedPost, $"heartbeat write failed: {status}", now);
                     }
                 }
             }
@@ -245,11 +310,12 @@ public sealed class FailoverWriter : IDisposable
         return work;
     }
 
-    /// <summary>Marks link <paramref name="link"/> failed (e.g. the application saw its port go down);
-    /// if it was active, the stream fails over at once.</summary>
+    /// <summary>Marks link <paramref name="link"/> failed (the device reported its port down, the peer replaced
+    /// the connection, the application asked); if it was active, the stream fails over at once.</summary>
     /// <param name="link">Link index.</param>
-    /// <param name="reason">Why, for the event.</param>
-    public void MarkFailed(int link, string reason) => Fail(link, reason, _time.GetTimestamp());
+    /// <param name="cause">What showed it.</param>
+    /// <param name="reason">Why, in words, for the event.</param>
+    public void MarkFailed(int link, LinkFailureCause cause, string reason) => Fail(link, cause, reason, _time.GetTimestamp());
 
     /// <summary>Puts a repaired link back as a standby (the failback path; it may be the one that failed
     /// first). Its send queue must be empty (a re-established connection). If no link was healthy, the
@@ -263,24 +329,19 @@ public sealed class FailoverWriter : IDisposable
         }
 
         _links[link].ResetSendQueue();
-        _states[link] = LinkState.Standby;
-        _lastHeartbeatChange[link] = _time.GetTimestamp();
-        _lastReaderHeartbeat[link] = _links[link].ReaderHeartbeat;
-        if (_active < 0)
-        {
-            Activate(link, -1, "a link was restored after every link had failed", _time.GetTimestamp());
-        }
+        MakeStandby(link, "a link was restored after every link had failed");
     }
 
-    /// <summary>Puts a re-established connection in place of failed link <paramref name="link"/> (a new queue
-    /// pair and new memory after a real link-down) and makes it a standby, like <see cref="Restore"/>. The old
-    /// writer is disposed; if its mirror was the only copy of unacknowledged messages, they are copied over
-    /// first. The reader must replace its end of the same link.</summary>
+    /// <summary>Puts a new connection in place of failed link <paramref name="link"/> (a new queue pair and new
+    /// memory after a real link-down, or the first connection of a placeholder) and makes it a standby, like
+    /// <see cref="Restore"/>. If the old writer's mirror was the only copy of unacknowledged messages, they are
+    /// copied over first. The reader must replace its end of the same link.</summary>
     /// <param name="link">Link index; the link must be <see cref="LinkState.Failed"/>.</param>
     /// <param name="writer">The new writer, same geometry, nothing written on it yet.</param>
+    /// <returns>The old writer, no longer used by the group: the caller disposes it (off the hot thread if it likes).</returns>
     /// <exception cref="InvalidOperationException">The link is not failed.</exception>
     /// <exception cref="ArgumentException">The geometry differs.</exception>
-    public void ReplaceLink(int link, SegmentedQueueWriter writer)
+    public SegmentedQueueWriter ReplaceLink(int link, SegmentedQueueWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (writer.Geometry != _geometry)
@@ -294,22 +355,17 @@ public sealed class FailoverWriter : IDisposable
         }
 
         SegmentedQueueWriter old = _links[link];
+        long acknowledged = RememberAcknowledged();
         if (link == _mirrorHolder)
         {
-            writer.CopySlotsFrom(old, AcknowledgedPosition + 1, _tail);
+            writer.CopySlotsFrom(old, FirstUnacknowledged(acknowledged), _tail);
         }
 
-        writer.ResumeAt(_tail, AcknowledgedPosition);
+        writer.ResumeAt(_tail, acknowledged);
         _links[link] = writer;
-        old.Dispose();
-        _links[link].ResetSendQueue();
-        _states[link] = LinkState.Standby;
-        _lastHeartbeatChange[link] = _time.GetTimestamp();
-        _lastReaderHeartbeat[link] = writer.ReaderHeartbeat;
-        if (_active < 0)
-        {
-            Activate(link, -1, "a link was re-established after every link had failed", _time.GetTimestamp());
-        }
+        writer.ResetSendQueue();
+        MakeStandby(link, "a link was connected while no link was healthy");
+        return old;
     }
 
     /// <inheritdoc/>
@@ -328,6 +384,30 @@ public sealed class FailoverWriter : IDisposable
     }
 
     private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * TimeProvider.System.TimestampFrequency);
+
+    /// <summary>Keeps the highest acknowledged position seen (a replaced link takes its control block with it).</summary>
+    private long RememberAcknowledged()
+    {
+        long acknowledged = AcknowledgedPosition;
+        Volatile.Write(ref _acknowledged, acknowledged);
+        return acknowledged;
+    }
+
+    /// <summary>The first sequence a failover must keep: after <paramref name="acknowledged"/>, and never more than a
+    /// ring's worth behind the tail (the writer entered a segment only once the reader had left it, so everything older
+    /// was consumed even if no head for it survived).</summary>
+    private long FirstUnacknowledged(long acknowledged) => Math.Max(acknowledged + 1, _tail - _capacity + 1);
+
+    private void MakeStandby(int link, string reasonIfNoneActive)
+    {
+        _states[link] = LinkState.Standby;
+        _lastHeartbeatChange[link] = _time.GetTimestamp();
+        _lastReaderHeartbeat[link] = _links[link].ReaderHeartbeat;
+        if (_active < 0)
+        {
+            Activate(link, -1, LinkFailureCause.Unknown, reasonIfNoneActive, _time.GetTimestamp());
+        }
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private long Unblock()
@@ -349,11 +429,11 @@ public sealed class FailoverWriter : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private long OnWriteFailed(long status)
     {
-        Fail(_active, $"write failed: {QueueStatus.Describe(status)}", _time.GetTimestamp());
+        Fail(_active, LinkFailureCause.FailedPost, $"write failed: {QueueStatus.Describe(status)}", _time.GetTimestamp());
         return _active < 0 ? QueueStatus.NotConnected : QueueStatus.FailingOver;
     }
 
-    private void Fail(int link, string reason, long now)
+    private void Fail(int link, LinkFailureCause cause, string reason, long now)
     {
         if (_states[link] == LinkState.Failed)
         {
@@ -363,7 +443,7 @@ public sealed class FailoverWriter : IDisposable
         bool wasActive = link == _active;
         _states[link] = LinkState.Failed;
         LinkFailures++;
-        LinkFailed?.Invoke(this, new LinkFailure(link, reason, now));
+        LinkFailed?.Invoke(this, new LinkFailure(link, cause, reason, now, _lastHeartbeatChange[link]));
         if (!wasActive)
         {
             return;
@@ -375,27 +455,29 @@ public sealed class FailoverWriter : IDisposable
             int candidate = (link + step) % _links.Length;
             if (_states[candidate] == LinkState.Standby)
             {
-                Activate(candidate, link, reason, now);
+                Activate(candidate, link, cause, reason, now);
                 return;
             }
         }
     }
 
-    /// <summary>Copies the unacknowledged slots from the mirror that holds them into <paramref name="link"/>'s
-    /// mirror, makes it active and starts sending them again.</summary>
-    private void Activate(int link, int from, string reason, long detectedAt)
+    /// <summary>Copies every unacknowledged slot from the mirror that holds them into <paramref name="link"/>'s
+    /// mirror, makes it active and starts sending them again (all of them, or with
+    /// <see cref="ResendScope.CurrentSegment"/> only those of the tail's segment: the copy is never narrowed, so a
+    /// later failover can still resend the older unacknowledged ones).</summary>
+    private void Activate(int link, int from, LinkFailureCause cause, string reason, long detectedAt)
     {
-        long acknowledged = AcknowledgedPosition;
-        long first = acknowledged + 1;
-        if (Options.ResendScope == ResendScope.CurrentSegment && _tail > 0)
-        {
-            first = Math.Max(first, _tail - ((_tail - 1) % _slotsPerSegment));
-        }
-
+        long acknowledged = RememberAcknowledged();
+        long first = FirstUnacknowledged(acknowledged);
         SegmentedQueueWriter target = _links[link];
         if (link != _mirrorHolder)
         {
             target.CopySlotsFrom(_links[_mirrorHolder], first, _tail);
+        }
+
+        if (Options.ResendScope == ResendScope.CurrentSegment && _tail > 0)
+        {
+            first = Math.Max(first, _tail - ((_tail - 1) % _slotsPerSegment));
         }
 
         target.ResumeAt(_tail, acknowledged);
@@ -410,10 +492,10 @@ public sealed class FailoverWriter : IDisposable
         _resendNext = first;
         _resendLast = _tail;
         Failovers++;
-        FailedOver?.Invoke(this, new FailoverEvent(from, link, reason, detectedAt, first, _tail, target.Epoch));
+        FailedOver?.Invoke(this, new FailoverEvent(from, link, cause, reason, detectedAt, first, _tail, target.Epoch));
         if (announced is not WriteStatus.Posted and not WriteStatus.SendQueueFull)
         {
-            Fail(link, $"epoch announcement failed: {announced}", _time.GetTimestamp());
+            Fail(link, LinkFailureCause.FailedPost, $"epoch announcement failed: {announced}", _time.GetTimestamp());
             return;
         }
 
@@ -439,7 +521,7 @@ public sealed class FailoverWriter : IDisposable
             }
             else
             {
-                Fail(_active, $"write failed during the resend: {status}", _time.GetTimestamp());
+                Fail(_active, LinkFailureCause.FailedPost, $"write failed during the resend: {status}", _time.GetTimestamp());
                 break;
             }
         }

@@ -1,7 +1,7 @@
 namespace RdmaStack.Failover;
 
 /// <summary>Which messages a failover copies into the standby's queue and sends again.</summary>
-public enum ResendScope
+internal enum ResendScope
 {
     /// <summary>Every message the reader has not acknowledged (the safe default: nothing can be lost).</summary>
     AllUnacknowledged,

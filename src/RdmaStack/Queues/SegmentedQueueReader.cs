@@ -250,6 +250,11 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
         }
     }
 
+    /// <summary>Retires the completions of the head, heartbeat and fault-report writes (the failover layer calls it
+    /// from its housekeeping, so an error on the reverse direction is seen without waiting for the queue to fill).</summary>
+    /// <returns>Signaled completions retired, or -1 if the channel failed.</returns>
+    internal int PollCompletions() => _budget.Retire(_headChannel);
+
     /// <summary>Writes fault report counter <paramref name="count"/> for link <paramref name="link"/> into
     /// the writer's control block (the failover layer sends it over every link).</summary>
     internal WriteStatus ReportFault(int link, long count)

@@ -296,7 +296,7 @@ public class FailoverTests
         Assert.Throws<InvalidOperationException>(() => g.Writer.ReplaceLink(1, fresh.Writer));
         using LocalQueuePair other = SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 2, 8));
         g.Switches[1].Kill();
-        g.Writer.MarkFailed(1, "test");
+        g.Writer.MarkFailed(1, LinkFailureCause.Requested, "test");
         Assert.Throws<ArgumentException>(() => g.Writer.ReplaceLink(1, other.Writer));
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.MemoryMappedFiles;
+using RdmaStack.Native;
 using RdmaStack.Queues;
 using RdmaStack.Transport;
 
@@ -34,13 +35,52 @@ internal static unsafe class SharedMapping
     private const ulong Magic = 0x314B_5453_414D_4452; // "RDMASTK1" little-endian
     private const int Version = 1;
 
+    /// <summary>Removes what processes that died without cleaning up left in <paramref name="directory"/>: mappings whose
+    /// creator is gone (the owner's process id is in the header), endpoint files and temporary files likewise.</summary>
+    /// <returns>How many files were removed.</returns>
+    public static int RemoveStale(string directory)
+    {
+        int removed = 0;
+        IEnumerable<string> files;
+        try
+        {
+            files = Directory.EnumerateFiles(directory, "rdmastack.*");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+
+        foreach (string file in files)
+        {
+            int owner = file.EndsWith(".ring", StringComparison.Ordinal) || file.EndsWith(".ctl", StringComparison.Ordinal) ? TryReadOwner(file)
+                : file.EndsWith(".endpoint", StringComparison.Ordinal) ? TryReadEndpointOwner(file)
+                : file.EndsWith(".tmp", StringComparison.Ordinal) ? TryParseOwner(Path.GetExtension(Path.GetFileNameWithoutExtension(file)).TrimStart('.'))
+                : 0;
+            if (owner > 0 && !ProcessLiveness.IsAlive(owner))
+            {
+                try
+                {
+                    File.Delete(file);
+                    removed++;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // another user's file, or removed meanwhile: leave it
+                }
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Creates (or replaces a dead process's) mapping and returns its data region, zeroed.</summary>
     public static MemoryRegion Create(string path, SharedMappingKind kind, SegmentedQueueGeometry geometry, long dataLength)
     {
         if (File.Exists(path))
         {
             int owner = TryReadOwner(path);
-            if (owner > 0 && owner != Environment.ProcessId && IsAlive(owner))
+            if (owner > 0 && owner != Environment.ProcessId && ProcessLiveness.IsAlive(owner))
             {
                 throw new TransportException($"Shared mapping {path} is in use by process {owner}: choose another --name, or stop that process.");
             }
@@ -179,30 +219,33 @@ internal static unsafe class SharedMapping
         return accessor;
     }
 
+    private static int TryReadEndpointOwner(string path)
+    {
+        try
+        {
+            string[] parts = File.ReadAllText(path).Split(' ');
+            return parts.Length == 4 ? TryParseOwner(parts[3]) : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    private static int TryParseOwner(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid) ? pid : 0;
+
     private static int TryReadOwner(string path)
     {
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             Span<byte> header = stackalloc byte[44];
-            return file.Read(header) == header.Length ? BitConverter.ToInt32(header[40..]) : 0;
+            return file.Read(header) == header.Length && BitConverter.ToUInt64(header) == Magic ? BitConverter.ToInt32(header[40..]) : 0;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return 0;
-        }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using Process p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 

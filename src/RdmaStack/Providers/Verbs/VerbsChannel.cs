@@ -46,7 +46,7 @@ internal sealed unsafe class VerbsChannel : IRemoteWriteChannel
     private bool _failed;
     private bool _disposed;
 
-    public VerbsChannel(VerbsDeviceContext device, RegisteredMemory source, VerbsConnectionOptions options, string name)
+    public VerbsChannel(VerbsDeviceContext device, RegisteredMemory source, VerbsOptions options, string name)
     {
         _device = device;
         _name = name;
@@ -133,8 +133,9 @@ internal sealed unsafe class VerbsChannel : IRemoteWriteChannel
     /// <summary>Why the channel failed (the work-completion status or the post error), or null.</summary>
     public string? Failure { get; private set; }
 
-    /// <summary>Moves the queue pair to RTR and RTS towards <paramref name="peer"/> and learns its region.</summary>
-    public void Connect(QueueEndpoint peer, ReadOnlySpan<byte> peerGid, VerbsConnectionOptions options)
+    /// <summary>Moves the queue pair to RTR and RTS towards <paramref name="peer"/> and learns its region. On RoCE the
+    /// peer is addressed by its GID (a global route), on a native InfiniBand port by its LID.</summary>
+    public void Connect(QueueEndpoint peer, ReadOnlySpan<byte> peerGid, ushort peerLid, VerbsOptions options)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ibv_qp_attr rtr = default;
@@ -144,11 +145,19 @@ internal sealed unsafe class VerbsChannel : IRemoteWriteChannel
         rtr.rq_psn = peer.PacketSequenceNumber;
         rtr.max_dest_rd_atomic = 1;
         rtr.min_rnr_timer = 12;
-        rtr.ah_attr.is_global = 1;
         rtr.ah_attr.port_num = (byte)_device.Port;
-        rtr.ah_attr.grh.sgid_index = (byte)_device.GidIndex;
-        rtr.ah_attr.grh.hop_limit = 64;
-        peerGid.CopyTo(new Span<byte>(&rtr.ah_attr.grh.dgid, 16));
+        if (_device.IsInfiniBand)
+        {
+            rtr.ah_attr.is_global = 0;
+            rtr.ah_attr.dlid = peerLid;
+        }
+        else
+        {
+            rtr.ah_attr.is_global = 1;
+            rtr.ah_attr.grh.sgid_index = (byte)_device.GidIndex;
+            rtr.ah_attr.grh.hop_limit = 64;
+            peerGid.CopyTo(new Span<byte>(&rtr.ah_attr.grh.dgid, 16));
+        }
         Modify(&rtr, ibv_qp_attr_mask.IBV_QP_STATE | ibv_qp_attr_mask.IBV_QP_AV | ibv_qp_attr_mask.IBV_QP_PATH_MTU
             | ibv_qp_attr_mask.IBV_QP_DEST_QPN | ibv_qp_attr_mask.IBV_QP_RQ_PSN | ibv_qp_attr_mask.IBV_QP_MAX_DEST_RD_ATOMIC
             | ibv_qp_attr_mask.IBV_QP_MIN_RNR_TIMER, "RTR");

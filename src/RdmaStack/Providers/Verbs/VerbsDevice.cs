@@ -22,39 +22,21 @@ public static class VerbsDevice
     {
         unsafe
         {
-            int count = 0;
-            ibv_device** list = ibverbs.ibv_get_device_list(&count);
-            if (list == null)
+            using VerbsDeviceList list = VerbsDeviceList.Get();
+            if (list.Count == 0)
             {
-                int errno = Marshal.GetLastPInvokeError();
-                string cause = errno switch
-                {
-                    Errno.ENOSYS => "the kernel has no RDMA support",
-                    Errno.ENODEV or Errno.ENOENT => "no RDMA device is present",
-                    _ => "libibverbs could not list them",
-                };
                 throw new VerbsException(
-                    $"no RDMA devices: {cause} (ibv_get_device_list: {Errno.Describe(errno)})", "ibv_get_device_list", errno);
+                    "no RDMA devices: none found (ibv_get_device_list returned an empty list; is a provider such as rdma_rxe or mlx5_ib loaded?)",
+                    "ibv_get_device_list", 0);
             }
-            try
+
+            var devices = new List<VerbsDeviceInfo>(list.Count);
+            for (int i = 0; i < list.Count; i++)
             {
-                if (count == 0)
-                {
-                    throw new VerbsException(
-                        "no RDMA devices: none found (ibv_get_device_list returned an empty list; is a provider such as rdma_rxe or mlx5_ib loaded?)",
-                        "ibv_get_device_list", 0);
-                }
-                var devices = new List<VerbsDeviceInfo>(count);
-                for (int i = 0; i < count; i++)
-                {
-                    devices.Add(Describe(list[i]));
-                }
-                return devices;
+                devices.Add(Describe(list[i]));
             }
-            finally
-            {
-                ibverbs.ibv_free_device_list(list);
-            }
+
+            return devices;
         }
     }
 

@@ -8,7 +8,7 @@ namespace RdmaStack.Providers.Verbs;
 /// <summary>The asynchronous-event reader: a background thread that waits on the context's async_fd,
 /// takes each event (ibv_get_async_event), records it, acknowledges it (ibv_ack_async_event) and raises
 /// <see cref="AsyncEventReceived"/>.</summary>
-public sealed unsafe partial class VerbsDeviceContext
+internal sealed unsafe partial class VerbsDeviceContext
 {
     private Thread? _eventReader;
     private volatile bool _stopEvents;

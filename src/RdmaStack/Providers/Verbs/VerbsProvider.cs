@@ -18,7 +18,7 @@ namespace RdmaStack.Providers.Verbs;
 /// </code>
 /// One handshake carries every queue of a connection, in both directions.
 /// </remarks>
-public static class VerbsProvider
+internal static class VerbsProvider
 {
     /// <summary>
     /// Authenticates the peer, then (only then) registers memory and creates one queue pair per queue, exchanges
@@ -29,16 +29,17 @@ public static class VerbsProvider
     /// <param name="geometry">The shape of every queue; the peer must use the same.</param>
     /// <param name="roles">This side's role in each queue; the peer gives the opposite roles in the same order.</param>
     /// <param name="options">Queue pair settings; null for the defaults.</param>
+    /// <param name="decorate">Wraps each queue's channel before the queue is built on it (tests: a fault injector).</param>
     /// <returns>The writers and readers, connected.</returns>
     /// <exception cref="TransportException">The peer was refused or a verbs call failed; the message names the cause.
     /// Nothing is left registered.</exception>
-    public static VerbsQueueSet Connect(VerbsDeviceContext device, ConnectionHandshake handshake, SegmentedQueueGeometry geometry, IReadOnlyList<QueueEndpointRole> roles, VerbsConnectionOptions? options = null)
+    public static VerbsQueueSet Connect(VerbsDeviceContext device, ConnectionHandshake handshake, SegmentedQueueGeometry geometry, IReadOnlyList<QueueEndpointRole> roles, VerbsOptions? options = null, Func<IRemoteWriteChannel, IRemoteWriteChannel>? decorate = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(handshake);
         ArgumentNullException.ThrowIfNull(geometry);
         ArgumentNullException.ThrowIfNull(roles);
-        options ??= VerbsConnectionOptions.Default;
+        options ??= VerbsOptions.Default;
         if (roles.Count is < 1 or > ConnectionHandshake.MaxQueues)
         {
             throw new ArgumentException($"A connection carries 1 to {ConnectionHandshake.MaxQueues} queues.", nameof(roles));
@@ -53,11 +54,15 @@ public static class VerbsProvider
                 built.Add(Create(device, geometry, roles[i], i, options));
             }
 
-            var local = new ConnectionOffer(geometry, device.Gid.ToArray(), built.ConvertAll(p => p.Endpoint));
+            var local = new ConnectionOffer(geometry, device.Gid.ToArray(), built.ConvertAll(p => p.Endpoint))
+            {
+                Lid = device.Lid,
+                Flags = device.IsInfiniBand ? OfferFlags.InfiniBand : (byte)0,
+            };
             ConnectionOffer peer = handshake.Exchange(local);
             for (int i = 0; i < built.Count; i++)
             {
-                built[i].Channel.Connect(peer.Queues[i], peer.Gid.Span, options);
+                built[i].Channel.Connect(peer.Queues[i], peer.Gid.Span, peer.Lid, options);
             }
 
             handshake.Confirm();
@@ -67,15 +72,15 @@ public static class VerbsProvider
             {
                 if (p.Endpoint.Role == QueueEndpointRole.Writer)
                 {
-                    writers.Add(new SegmentedQueueWriter(geometry, p.Channel, p.Exposed.Region, options.SignalInterval));
+                    writers.Add(new SegmentedQueueWriter(geometry, decorate?.Invoke(p.Channel) ?? p.Channel, p.Exposed.Region, options.SignalInterval));
                 }
                 else
                 {
-                    readers.Add(new SegmentedQueueReader(geometry, p.Exposed.Region, p.Channel, options.ChecksumRetryLimit) { ChecksumTimeout = options.ChecksumTimeout });
+                    readers.Add(new SegmentedQueueReader(geometry, p.Exposed.Region, decorate?.Invoke(p.Channel) ?? p.Channel, options.ChecksumRetryLimit) { ChecksumTimeout = options.ChecksumTimeout });
                 }
             }
 
-            return new VerbsQueueSet(writers, readers);
+            return new VerbsQueueSet(writers, readers, [.. built.Select(p => p.Channel.QueuePairNumber)]);
         }
         catch
         {
@@ -92,7 +97,7 @@ public static class VerbsProvider
     /// <summary>Bytes of the ring region a reader exposes for <paramref name="geometry"/>.</summary>
     internal static long RingRegionLength(SegmentedQueueGeometry geometry) => geometry.RingRegionLength;
 
-    private static Pending Create(VerbsDeviceContext device, SegmentedQueueGeometry geometry, QueueEndpointRole role, int index, VerbsConnectionOptions options)
+    private static Pending Create(VerbsDeviceContext device, SegmentedQueueGeometry geometry, QueueEndpointRole role, int index, VerbsOptions options)
     {
         const ibv_access_flags RemoteWritable = ibv_access_flags.IBV_ACCESS_LOCAL_WRITE | ibv_access_flags.IBV_ACCESS_REMOTE_WRITE;
         const ibv_access_flags LocalOnly = ibv_access_flags.IBV_ACCESS_LOCAL_WRITE;

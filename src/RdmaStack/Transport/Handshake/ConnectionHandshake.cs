@@ -19,20 +19,28 @@ namespace RdmaStack.Transport.Handshake;
 ///  hello  : magic "RDMASTK\x01" (8) | type 1 (1) | nonce (32)                                     41 B
 ///  proof  : magic (8) | type 2 (1) | echo of the peer's nonce (32) | MAC (32)                      73 B
 ///           MAC = HMAC-SHA256(secret, "rdmastack/proof/v1" | sender nonce | receiver nonce)
+///  route  : magic (8) | type 5 (1) | body length (2, LE) | body | MAC (32)       (the dialling side only)
+///           body = provider (1) | dialler's role (1) | link (1) | stream name length (1) | stream name (UTF-8)
+///  reply  : magic (8) | type 6 (1) | body length (2, LE) | body | MAC (32)       (the accepting side's answer)
+///           body = status (1: 0 accepted, 1 refused) | the refusal in words (UTF-8)
 ///  offer  : magic (8) | type 3 (1) | body length (2, LE) | body | MAC (32)
-///           body = echo of the peer's nonce (32) | segments, slots, payload (3 x int32 LE) | GID (16)
-///                | queue count (1) | per queue: role (1) qpn (4) psn (4) address (8) rkey (4) length (8)
+///           body = echo of the peer's nonce (32) | segments, slots, payload (3 x int32 LE) | flags (1)
+///                | GID (16) | LID (2, LE) | queue count (1)
+///                | per queue: role (1) qpn (4) psn (4) address (8) rkey (4) length (8)
 ///           MAC = HMAC-SHA256(secret, "rdmastack/offer/v1" | sender nonce | receiver nonce | magic..body)
 ///  ready  : magic (8) | type 4 (1) | MAC (32), MAC over "rdmastack/ready/v1" and the nonces   41 B
 ///           (optional, <see cref="Confirm"/>: "my side is connected", so neither writes too early)
 /// </code>
+/// <para>The route and the reply MACs cover the label, both nonces and the message, like the offer's. One deadline
+/// bounds the whole handshake, however the peer spreads its bytes: a peer that sends one byte at a time gets no
+/// more time than one that sends nothing.</para>
 /// <para>The nonces are 32 random bytes per handshake, so a message recorded from another handshake (or
 /// reflected back at its sender) fails the MAC; the echo field lets the refusal say so. Every refusal is a
 /// <see cref="TransportException"/> whose message starts "handshake refused:" and names the cause: a wrong
 /// secret, a replay, a truncated or malformed message, a geometry that differs, or a region too small.</para>
 /// <para>Set-up path only (allocates, blocks); not thread-safe.</para>
 /// </remarks>
-public sealed class ConnectionHandshake : IDisposable
+internal sealed class ConnectionHandshake : IDisposable
 {
     /// <summary>Bytes of each side's nonce.</summary>
     public const int NonceLength = 32;
@@ -49,33 +57,44 @@ public sealed class ConnectionHandshake : IDisposable
     internal const int HelloLength = MagicLength + 1 + NonceLength;
     internal const int ProofLength = MagicLength + 1 + NonceLength + MacLength;
     internal const int OfferHeaderLength = MagicLength + 1 + 2;
-    internal const int OfferFixedBodyLength = NonceLength + 12 + GidLength + 1;
+    internal const int OfferFixedBodyLength = NonceLength + 12 + 1 + GidLength + 2 + 1;
     internal const int QueueEntryLength = 1 + 4 + 4 + 8 + 4 + 8;
     internal const byte HelloType = 1;
     internal const byte ProofType = 2;
     internal const byte OfferType = 3;
     internal const byte ReadyType = 4;
+    internal const byte RouteType = 5;
+    internal const byte RouteReplyType = 6;
     internal const int ReadyLength = MagicLength + 1 + MacLength;
+
+    /// <summary>The longest stream name a route carries, in UTF-8 bytes.</summary>
+    internal const int MaxStreamNameLength = 100;
+
+    /// <summary>The longest refusal text a reply carries, in UTF-8 bytes.</summary>
+    internal const int MaxRefusalLength = 500;
     private const int MagicLength = 8;
     private const int MacLength = 32;
 
-    private static readonly byte[] s_magic = "RDMASTK\u0001"u8.ToArray();
+    private static readonly byte[] s_magic = "RDMASTK\u0002"u8.ToArray();
     private static readonly byte[] s_proofLabel = "rdmastack/proof/v1"u8.ToArray();
     private static readonly byte[] s_offerLabel = "rdmastack/offer/v1"u8.ToArray();
     private static readonly byte[] s_readyLabel = "rdmastack/ready/v1"u8.ToArray();
+    private static readonly byte[] s_routeLabel = "rdmastack/route/v2"u8.ToArray();
+    private static readonly byte[] s_replyLabel = "rdmastack/route-reply/v2"u8.ToArray();
 
     private readonly Stream _stream;
     private readonly byte[] _secret;
     private readonly bool _leaveOpen;
     private readonly byte[] _localNonce = RandomNumberGenerator.GetBytes(NonceLength);
     private readonly byte[] _peerNonce = new byte[NonceLength];
+    private readonly long _deadline;
     private bool _authenticated;
     private bool _disposed;
 
     /// <summary>Starts a handshake over a connected stream.</summary>
     /// <param name="stream">The connection to the peer (reads and writes).</param>
     /// <param name="secret">The shared secret, at least <see cref="MinSecretLength"/> bytes.</param>
-    /// <param name="timeout">How long each read from the peer may take.</param>
+    /// <param name="timeout">How long the whole handshake may take, from now (<see cref="System.Threading.Timeout.InfiniteTimeSpan"/>: no limit).</param>
     /// <param name="leaveOpen">Leave <paramref name="stream"/> open on <see cref="Dispose"/>.</param>
     /// <exception cref="ArgumentException">The secret is shorter than <see cref="MinSecretLength"/> bytes.</exception>
     public ConnectionHandshake(Stream stream, ReadOnlySpan<byte> secret, TimeSpan timeout, bool leaveOpen = false)
@@ -89,15 +108,11 @@ public sealed class ConnectionHandshake : IDisposable
         _stream = stream;
         _secret = secret.ToArray();
         _leaveOpen = leaveOpen;
-        if (stream.CanTimeout)
-        {
-            stream.ReadTimeout = stream.WriteTimeout = ToMilliseconds(timeout);
-        }
-
         Timeout = timeout;
+        _deadline = timeout == System.Threading.Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + ToMilliseconds(timeout);
     }
 
-    /// <summary>How long each read from the peer may take.</summary>
+    /// <summary>How long the whole handshake may take.</summary>
     public TimeSpan Timeout { get; }
 
     /// <summary>True once the peer has proved it holds the secret.</summary>
@@ -260,6 +275,83 @@ public sealed class ConnectionHandshake : IDisposable
         }
     }
 
+    /// <summary>The dialling side asks the acceptor for <paramref name="route"/> and waits for its answer.</summary>
+    /// <param name="route">The stream, link, provider and this side's role.</param>
+    /// <exception cref="InvalidOperationException"><see cref="Authenticate"/> has not succeeded.</exception>
+    /// <exception cref="TransportException">The acceptor refused (the message quotes its reason) or the reply is malformed.</exception>
+    public void RequestRoute(StreamRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        RequireAuthenticated("routing");
+        byte[] name = Encoding.UTF8.GetBytes(route.Stream);
+        if (name.Length is 0 or > MaxStreamNameLength || route.Link is < 0 or > byte.MaxValue)
+        {
+            throw new ArgumentException($"A stream name has 1 to {MaxStreamNameLength} UTF-8 bytes and a link 0 to 255.", nameof(route));
+        }
+
+        var body = new byte[4 + name.Length];
+        body[0] = (byte)route.Provider;
+        body[1] = (byte)route.DialerRole;
+        body[2] = (byte)route.Link;
+        body[3] = (byte)name.Length;
+        name.CopyTo(body, 4);
+        Send(Sealed(RouteType, body, s_routeLabel), "route");
+        ReadOnlySpan<byte> reply = ReceiveSealed(RouteReplyType, "route reply", 1 + MaxRefusalLength, s_replyLabel);
+        if (reply.Length < 1 || reply[0] > 1)
+        {
+            throw Refused("malformed route reply: its status is neither 0 (accepted) nor 1 (refused)");
+        }
+
+        if (reply[0] != 0)
+        {
+            throw Refused($"the peer refused the stream: {Encoding.UTF8.GetString(reply[1..])}");
+        }
+    }
+
+    /// <summary>The accepting side reads what the dialling side asks for; answer it with <see cref="AnswerRoute"/>.</summary>
+    /// <returns>The route asked for.</returns>
+    /// <exception cref="TransportException">The route message is malformed, forged or late.</exception>
+    public StreamRoute ReceiveRoute()
+    {
+        RequireAuthenticated("routing");
+        ReadOnlySpan<byte> body = ReceiveSealed(RouteType, "route", 4 + MaxStreamNameLength, s_routeLabel);
+        if (body.Length < 5 || body[3] != body.Length - 4)
+        {
+            throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed route: a body of {body.Length} bytes does not hold the stream name it announces"));
+        }
+
+        var role = (QueueEndpointRole)body[1];
+        if (role is not (QueueEndpointRole.Writer or QueueEndpointRole.Reader))
+        {
+            throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed route: role {body[1]} is neither writer (1) nor reader (2)"));
+        }
+
+        string stream;
+        try
+        {
+            stream = new UTF8Encoding(false, true).GetString(body[4..]);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Refused("malformed route: the stream name is not UTF-8");
+        }
+
+        return new StreamRoute(stream, body[2], (ProviderKind)body[0], role);
+    }
+
+    /// <summary>The accepting side's answer to <see cref="ReceiveRoute"/>.</summary>
+    /// <param name="refusal">Null to accept; otherwise why not, for the dialling side's error (truncated to
+    /// <see cref="MaxRefusalLength"/> bytes).</param>
+    public void AnswerRoute(string? refusal)
+    {
+        RequireAuthenticated("routing");
+        byte[] text = refusal is null ? [] : Encoding.UTF8.GetBytes(refusal);
+        var body = new byte[1 + Math.Min(text.Length, MaxRefusalLength)];
+        body[0] = refusal is null ? (byte)0 : (byte)1;
+        text.AsSpan(0, body.Length - 1).CopyTo(body.AsSpan(1));
+        Send(Sealed(RouteReplyType, body, s_replyLabel), "route reply");
+    }
+
     /// <summary>The whole handshake: authenticates the peer, only then calls <paramref name="registerLocal"/>
     /// (which registers memory and creates queue pairs), and exchanges offers.</summary>
     /// <param name="registerLocal">Creates this side's offer; called only for an authenticated peer.</param>
@@ -291,11 +383,60 @@ public sealed class ConnectionHandshake : IDisposable
 
     internal static TransportException Refused(string cause) => new($"handshake refused: {cause}.");
 
+    /// <summary>magic | type | body length (2) | body | MAC over the label, the nonces (ours first) and all before it.</summary>
+    private byte[] Sealed(byte type, ReadOnlySpan<byte> body, byte[] label)
+    {
+        var message = new byte[OfferHeaderLength + body.Length + MacLength];
+        WriteHeader(message, type);
+        BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(MagicLength + 1), (ushort)body.Length);
+        body.CopyTo(message.AsSpan(OfferHeaderLength));
+        ComputeMac(label, _localNonce, _peerNonce, message.AsSpan(0, OfferHeaderLength + body.Length)).CopyTo(message, OfferHeaderLength + body.Length);
+        return message;
+    }
+
+    /// <summary>Reads a <see cref="Sealed"/> message of <paramref name="type"/> with a body of at most
+    /// <paramref name="maxBody"/> bytes and checks its MAC (the peer's nonce first).</summary>
+    private byte[] ReceiveSealed(byte type, string what, int maxBody, byte[] label)
+    {
+        byte[] header = Receive(OfferHeaderLength, what);
+        CheckHeader(header, type, what);
+        int bodyLength = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(MagicLength + 1));
+        if (bodyLength > maxBody)
+        {
+            throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed {what}: a body of {bodyLength} bytes is over the {maxBody} allowed"));
+        }
+
+        var message = new byte[OfferHeaderLength + bodyLength + MacLength];
+        header.CopyTo(message, 0);
+        ReceiveInto(message.AsSpan(OfferHeaderLength), what, OfferHeaderLength);
+        byte[] expected = ComputeMac(label, _peerNonce, _localNonce, message.AsSpan(0, OfferHeaderLength + bodyLength));
+        if (!CryptographicOperations.FixedTimeEquals(expected, message.AsSpan(OfferHeaderLength + bodyLength, MacLength)))
+        {
+            throw Refused($"authentication failed: the {what}'s MAC does not match (altered in transit, replayed, or a wrong secret)");
+        }
+
+        return message.AsSpan(OfferHeaderLength, bodyLength).ToArray();
+    }
+
+    private void RequireAuthenticated(string what)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_authenticated)
+        {
+            throw new InvalidOperationException($"Authenticate the peer before {what}: a stranger must learn nothing.");
+        }
+    }
+
     private static void Validate(ConnectionOffer local, ConnectionOffer peer)
     {
         if (peer.Geometry != local.Geometry)
         {
             throw Refused($"geometry differs: the peer has {peer.Geometry}, this side {local.Geometry}");
+        }
+
+        if (peer.Flags != local.Flags)
+        {
+            throw Refused(string.Create(CultureInfo.InvariantCulture, $"the queue settings differ: the peer's flags are 0x{peer.Flags:x2}, this side's 0x{local.Flags:x2}"));
         }
 
         if (peer.Queues.Count != local.Queues.Count)
@@ -335,6 +476,8 @@ public sealed class ConnectionHandshake : IDisposable
         ProofType => "proof",
         OfferType => "offer",
         ReadyType => "ready",
+        RouteType => "route",
+        RouteReplyType => "route reply",
         _ => "type " + type.ToString(CultureInfo.InvariantCulture),
     };
 
@@ -378,8 +521,11 @@ public sealed class ConnectionHandshake : IDisposable
         BinaryPrimitives.WriteInt32LittleEndian(body[(p + 4)..], offer.Geometry.SlotsPerSegment);
         BinaryPrimitives.WriteInt32LittleEndian(body[(p + 8)..], offer.Geometry.SlotPayloadCapacity);
         p += 12;
+        body[p++] = offer.Flags;
         offer.Gid.Span.CopyTo(body[p..]);
         p += GidLength;
+        BinaryPrimitives.WriteUInt16LittleEndian(body[p..], offer.Lid);
+        p += 2;
         body[p++] = (byte)offer.Queues.Count;
         foreach (QueueEndpoint q in offer.Queues)
         {
@@ -419,6 +565,11 @@ public sealed class ConnectionHandshake : IDisposable
     {
         try
         {
+            if (_stream.CanTimeout)
+            {
+                _stream.WriteTimeout = RemainingMilliseconds(what, 0, 0);
+            }
+
             _stream.Write(message);
             _stream.Flush();
         }
@@ -442,6 +593,11 @@ public sealed class ConnectionHandshake : IDisposable
         {
             while (read < buffer.Length)
             {
+                if (_stream.CanTimeout)
+                {
+                    _stream.ReadTimeout = RemainingMilliseconds(what, alreadyRead + read, alreadyRead + buffer.Length);
+                }
+
                 int n = _stream.Read(buffer[read..]);
                 if (n == 0)
                 {
@@ -455,14 +611,32 @@ public sealed class ConnectionHandshake : IDisposable
         }
         catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock })
         {
-            throw new TransportException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"handshake: timed out after {Timeout.TotalSeconds:0.#} s waiting for the peer's {what} ({alreadyRead + read} of {alreadyRead + buffer.Length} bytes arrived)"), e);
+            throw TimedOut(what, alreadyRead + read, alreadyRead + buffer.Length, e);
         }
         catch (IOException e)
         {
             throw new TransportException($"handshake: reading the peer's {what} failed: {e.Message}", e);
         }
+    }
+
+    /// <summary>What is left of the handshake's deadline, for the next read or write; throws once it has passed.</summary>
+    private int RemainingMilliseconds(string what, int arrived, int expected)
+    {
+        if (_deadline == long.MaxValue)
+        {
+            return System.Threading.Timeout.Infinite;
+        }
+
+        long left = _deadline - Environment.TickCount64;
+        return left > 0 ? (int)Math.Min(left, int.MaxValue) : throw TimedOut(what, arrived, expected, null);
+    }
+
+    private TransportException TimedOut(string what, int arrived, int expected, Exception? inner)
+    {
+        string message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"handshake: timed out: the whole handshake may take {Timeout.TotalSeconds:0.#} s, and it was still waiting for the peer's {what} ({arrived} of {expected} bytes arrived)");
+        return inner is null ? new TransportException(message) : new TransportException(message, inner);
     }
 
     private ConnectionOffer ReceiveOffer()
@@ -498,6 +672,7 @@ public sealed class ConnectionHandshake : IDisposable
         int slots = BinaryPrimitives.ReadInt32LittleEndian(body[(p + 4)..]);
         int payload = BinaryPrimitives.ReadInt32LittleEndian(body[(p + 8)..]);
         p += 12;
+        byte flags = body[p++];
         SegmentedQueueGeometry geometry;
         try
         {
@@ -510,6 +685,8 @@ public sealed class ConnectionHandshake : IDisposable
 
         byte[] gid = body.Slice(p, GidLength).ToArray();
         p += GidLength;
+        ushort lid = BinaryPrimitives.ReadUInt16LittleEndian(body[p..]);
+        p += 2;
         if (body[p] != entries)
         {
             throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed offer: it counts {body[p]} queues but carries {entries}"));
@@ -542,6 +719,6 @@ public sealed class ConnectionHandshake : IDisposable
             queues[i] = new QueueEndpoint(role, qpn, psn, BinaryPrimitives.ReadUInt64LittleEndian(e[9..]), BinaryPrimitives.ReadUInt32LittleEndian(e[17..]), length);
         }
 
-        return new ConnectionOffer(geometry, gid, queues);
+        return new ConnectionOffer(geometry, gid, queues) { Lid = lid, Flags = flags };
     }
 }

@@ -10,7 +10,7 @@ namespace RdmaStack.Transport.Handshake;
 /// <param name="RegionAddress">The address the peer targets in its writes (for verbs, the MR's virtual address).</param>
 /// <param name="RegionKey">The key that grants the peer remote write into the region (the rkey).</param>
 /// <param name="RegionLength">The size of the region in bytes.</param>
-public readonly record struct QueueEndpoint(
+internal readonly record struct QueueEndpoint(
     QueueEndpointRole Role,
     uint QueuePairNumber,
     uint PacketSequenceNumber,

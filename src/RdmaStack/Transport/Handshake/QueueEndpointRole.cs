@@ -1,7 +1,7 @@
 namespace RdmaStack.Transport.Handshake;
 
 /// <summary>Which end of a segmented queue a <see cref="QueueEndpoint"/> is, and so what its region holds.</summary>
-public enum QueueEndpointRole : byte
+internal enum QueueEndpointRole : byte
 {
     /// <summary>The writer (tail): its region is the control block the reader publishes its head into.</summary>
     Writer = 1,

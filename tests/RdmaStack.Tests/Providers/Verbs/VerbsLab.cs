@@ -38,7 +38,7 @@ internal static class VerbsLab
     /// <summary>Connects <paramref name="localRoles"/> on <paramref name="local"/> with the opposite roles on
     /// <paramref name="remote"/>, through a real handshake over 127.0.0.1.</summary>
     public static (VerbsQueueSet Local, VerbsQueueSet Remote) ConnectPair(
-        VerbsDeviceContext local, VerbsDeviceContext remote, SegmentedQueueGeometry geometry, QueueEndpointRole[] localRoles, VerbsConnectionOptions? options = null)
+        VerbsDeviceContext local, VerbsDeviceContext remote, SegmentedQueueGeometry geometry, QueueEndpointRole[] localRoles, VerbsOptions? options = null)
     {
         byte[] secret = RandomNumberGenerator.GetBytes(32);
         QueueEndpointRole[] remoteRoles = localRoles.Select(r => r == QueueEndpointRole.Writer ? QueueEndpointRole.Reader : QueueEndpointRole.Writer).ToArray();

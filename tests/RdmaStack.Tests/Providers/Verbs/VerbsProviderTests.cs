@@ -48,7 +48,7 @@ public sealed class VerbsProviderTests
         // Under TCG a slot write can take milliseconds to land while the reader spins (the vCPU doing rxe's copy
         // is preempted by the host): the default 4,096 polls then count a slot "corrupt" that arrives intact a
         // moment later (seen once in the lab). A million polls separates slow from corrupt there.
-        var options = new VerbsConnectionOptions { ChecksumRetryLimit = 1 << 20 };
+        var options = new VerbsOptions { ChecksumRetryLimit = 1 << 20 };
         (VerbsQueueSet sender, VerbsQueueSet receiver) = VerbsLab.ConnectPair(a, b, Small, [QueueEndpointRole.Writer], options);
         using VerbsQueueSet senderScope = sender;
         using VerbsQueueSet receiverScope = receiver;

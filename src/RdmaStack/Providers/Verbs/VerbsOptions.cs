@@ -22,7 +22,7 @@ namespace RdmaStack.Providers.Verbs;
 /// writes at once (status 2, local QP operation error, within 1-3 ms in the lab) and raises
 /// IBV_EVENT_PORT_ERR about 0.2 s later.</para>
 /// </remarks>
-public sealed record VerbsConnectionOptions
+public sealed record VerbsOptions
 {
     /// <summary>Work requests asked for per send queue; the queue pair's real max_send_wr becomes the channel's
     /// <see cref="IRemoteWriteChannel.SendQueueDepth"/>.</summary>
@@ -54,5 +54,5 @@ public sealed record VerbsConnectionOptions
     public TimeSpan ChecksumTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>The defaults.</summary>
-    public static VerbsConnectionOptions Default { get; } = new();
+    public static VerbsOptions Default { get; } = new();
 }

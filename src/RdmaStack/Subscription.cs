@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using RdmaStack.Diagnostics;
+using RdmaStack.Failover;
+using RdmaStack.Queues;
+using RdmaStack.Supervision;
+using RdmaStack.Threading;
+using RdmaStack.Transport;
+
+namespace RdmaStack;
+
+/// <summary>
+/// A stream this process reads: the reading end of the publication's failover group, over every link of its
+/// <see cref="Fabric"/>. It delivers each message once, in the stream's order, from whichever link carries it; a slot
+/// is delivered only when its sequence is the next one and its checksum holds.
+/// </summary>
+/// <remarks>
+/// <para>Housekeeping (heartbeats, the writer's heartbeats, lost-write and corrupt-slot reports, the idle head,
+/// putting (re-)established links in place) runs in <see cref="DoWork"/>, which Poll also calls every 64 polls. A
+/// thread that stops polling must keep calling DoWork, or the writer declares the link dead.</para>
+/// <para>Thread-safety: one thread (the hot thread) calls Poll, DoWork and WaitForConnection; the events are raised on
+/// it. Positions and counters may be read from any thread (approximate there).</para>
+/// <para>Hot path: no allocation, lock or system call (the delegate overload of Poll: cache the delegate).</para>
+/// </remarks>
+public sealed class Subscription : IDisposable, IMeteredStream
+{
+    private const int MaintenanceInterval = 64;
+
+    private readonly StreamCore _core;
+    private readonly FailoverReader _reader;
+    private readonly long[] _failuresByCause = new long[Enum.GetValues<LinkFailureCause>().Length];
+    private int _sinceWork;
+    private bool _closed;
+
+    internal Subscription(StreamCore core)
+    {
+        _core = core;
+        FabricOptions options = core.Fabric.Options;
+        var placeholders = new SegmentedQueueReader[core.Links.Length];
+        for (int i = 0; i < placeholders.Length; i++)
+        {
+            MemoryRegion ring = MemoryRegion.AllocatePrivate(options.Geometry.RingRegionLength, "placeholder ring");
+            MemoryRegion headSource = MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "placeholder head source");
+            placeholders[i] = new SegmentedQueueReader(options.Geometry, ring, new DisconnectedChannel(headSource));
+        }
+
+        _reader = new FailoverReader(placeholders, options.Failover, options.TimeProvider, startDisconnected: true);
+        _reader.LinkFailed += OnLinkFailed;
+        _reader.SwitchedLink += (_, e) => SwitchedLink?.Invoke(this, e);
+        StackMetrics.Register(this);
+    }
+
+    /// <summary>Raised on the hot thread when this side finds a link broken (a corrupt slot, a lost write, the writer's
+    /// heartbeat stopped, a head write failed, the device reported an error).</summary>
+    public event EventHandler<LinkFailure>? LinkFailed;
+
+    /// <summary>Raised on the hot thread when the first message arrives over another link than the last.</summary>
+    public event EventHandler<LinkSwitch>? SwitchedLink;
+
+    /// <summary>Raised on the hot thread when a link's new connection is put in place.</summary>
+    public event EventHandler<LinkConnected>? LinkConnected;
+
+    /// <summary>The stream's name.</summary>
+    public string Stream => _core.Stream;
+
+    /// <summary>True while at least one link is connected and healthy.</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            for (int i = 0; i < _reader.LinkCount; i++)
+            {
+                if (_reader.IsLinkConnected(i) && !_reader.IsLinkFailed(i))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>The sequence of the last message delivered (0 before the first).</summary>
+    public long Position => _reader.Position;
+
+    /// <summary>The link the last message came from.</summary>
+    public int ActiveLink => _reader.ActiveLink;
+
+    /// <summary>Number of links.</summary>
+    public int LinkCount => _reader.LinkCount;
+
+    /// <summary>Times the stream was found on another link.</summary>
+    public long Switches => _reader.Switches;
+
+    /// <summary>Broken links this side reported to the writer (corrupt slots, lost writes, device errors).</summary>
+    public long FaultsReported => _reader.FaultsReported;
+
+    string IMeteredStream.Side => "subscription";
+
+    long IMeteredStream.Messages => Position;
+
+    long IMeteredStream.BackPressure => 0;
+
+    long IMeteredStream.Failovers => Switches;
+
+    long IMeteredStream.Resends => 0;
+
+    ReadOnlySpan<long> IMeteredStream.FailuresByCause => _failuresByCause;
+
+    /// <summary>Delivers up to <paramref name="limit"/> new messages, in order, to <paramref name="handler"/>.</summary>
+    /// <typeparam name="THandler">A struct handler gets a direct call (no delegate, no allocation).</typeparam>
+    /// <param name="handler">Receives each message: its payload (valid only during the call) and sequence.</param>
+    /// <param name="limit">Most messages to deliver in this call.</param>
+    /// <returns>Messages delivered (0 when nothing new is there).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Poll<THandler>(ref THandler handler, int limit = int.MaxValue)
+        where THandler : IMessageHandler, allows ref struct
+    {
+        int delivered = _reader.Poll(ref handler, limit);
+        if ((++_sinceWork & (MaintenanceInterval - 1)) == 0)
+        {
+            DoWork();
+        }
+
+        return delivered;
+    }
+
+    /// <summary>Delegate form of <see cref="Poll{THandler}(ref THandler, int)"/>.</summary>
+    /// <param name="handler">Receives each message; cache the delegate to avoid allocating.</param>
+    /// <param name="limit">Most messages to deliver in this call.</param>
+    /// <returns>Messages delivered.</returns>
+    public int Poll(MessageHandler handler, int limit = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var adapter = new DelegateHandler(handler);
+        return Poll(ref adapter, limit);
+    }
+
+    /// <summary>Housekeeping: heartbeats, the writer's health, lost-write and corrupt-slot reports, the idle head, and
+    /// putting newly (re-)established links in place. Call it from the hot thread's idle loop.</summary>
+    /// <returns>Work done (0 when there was nothing to do).</returns>
+    public int DoWork()
+    {
+        if (_closed)
+        {
+            return 0;
+        }
+
+        int work = _reader.Maintain();
+        if (_core.TakeSignals())
+        {
+            work += DrainLinks();
+        }
+
+        return work;
+    }
+
+    /// <summary>Drives <see cref="DoWork"/> on the calling thread until a link is connected.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>True once connected; false on timeout.</returns>
+    public bool WaitForConnection(TimeSpan timeout)
+    {
+        IIdleStrategy idle = _core.Fabric.Options.IdleStrategy();
+        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!IsConnected)
+        {
+            if (Stopwatch.GetTimestamp() > deadline || _closed)
+            {
+                return false;
+            }
+
+            idle.Idle(DoWork());
+        }
+
+        return true;
+    }
+
+    /// <summary>Closes the stream and releases every link.</summary>
+    public void Dispose()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        _core.Dispose();
+        _reader.Dispose();
+        StackMetrics.Unregister(this);
+        _core.Fabric.Remove(this, _core);
+        LinkLog.Closed(_core.Fabric.Logger, "subscription", Stream, Position, Position);
+    }
+
+    int IMeteredStream.LinkStateCode(int link) =>
+        !_reader.IsLinkConnected(link) || _reader.IsLinkFailed(link) ? 0 : link == _reader.ActiveLink ? 2 : 1;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int DrainLinks()
+    {
+        int work = 0;
+        foreach (StreamLink link in _core.Links)
+        {
+            int i = link.Index;
+            if (link.TakeFailure() is { } failure)
+            {
+                _reader.MarkFailed(i, failure.Cause, failure.Reason);
+                work++;
+            }
+
+            if (link.TakePending() is not { } pending)
+            {
+                continue;
+            }
+
+            SegmentedQueueReader replaced = _reader.ReplaceLink(i, pending.Connection.Reader!);
+            ILinkConnection? previous = link.Installed(pending);
+            _core.Fabric.Housekeeper.Retire(previous ?? (IDisposable)replaced);
+            string description = pending.Connection.Description;
+            _core.Fabric.Housekeeper.Post(() => LinkLog.Connected(_core.Fabric.Logger, "subscription", Stream, i, description));
+            LinkConnected?.Invoke(this, new LinkConnected(i, pending.Generation, description));
+            work++;
+        }
+
+        return work;
+    }
+
+    private void OnLinkFailed(object? sender, LinkFailure failure)
+    {
+        _failuresByCause[(int)failure.Cause]++;
+        _core.Links[failure.Link].SetDown(true);
+        StackMetrics.RecordDetection(failure, "subscription", Stream);
+        _core.Fabric.Housekeeper.Post(() => LinkLog.Failed(_core.Fabric.Logger, "subscription", Stream, failure.Link, failure.Cause, failure.Reason));
+        LinkFailed?.Invoke(this, failure);
+    }
+
+    private readonly struct DelegateHandler(MessageHandler handler) : IMessageHandler
+    {
+        public void OnMessage(ReadOnlySpan<byte> payload, long sequence) => handler(payload, sequence);
+    }
+}
