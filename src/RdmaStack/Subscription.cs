@@ -31,6 +31,7 @@ public sealed class Subscription : IDisposable, IMeteredStream
     private readonly long[] _failuresByCause = new long[Enum.GetValues<LinkFailureCause>().Length];
     private int _sinceWork;
     private bool _closed;
+    private ReaderCounters _retired;
 
     internal Subscription(StreamCore core)
     {
@@ -94,6 +95,22 @@ public sealed class Subscription : IDisposable, IMeteredStream
 
     /// <summary>Broken links this side reported to the writer (corrupt slots, lost writes, device errors).</summary>
     public long FaultsReported => _reader.FaultsReported;
+
+    /// <summary>The queue's checks over every link and every connection the stream had: slots found corrupt, wrong
+    /// sequences, slots re-read while a write was still landing, head publications. Exact on the hot thread.</summary>
+    public ReaderCounters Counters
+    {
+        get
+        {
+            ReaderCounters sum = _retired with { Delivered = Position };
+            for (int i = 0; i < _reader.LinkCount; i++)
+            {
+                sum = Add(sum, _reader.GetLink(i).Counters);
+            }
+
+            return sum;
+        }
+    }
 
     string IMeteredStream.Side => "subscription";
 
@@ -213,6 +230,7 @@ public sealed class Subscription : IDisposable, IMeteredStream
             }
 
             SegmentedQueueReader replaced = _reader.ReplaceLink(i, pending.Connection.Reader!);
+            _retired = Add(_retired, replaced.Counters);
             ILinkConnection? previous = link.Installed(pending);
             _core.Fabric.Housekeeper.Retire(previous ?? (IDisposable)replaced);
             string description = pending.Connection.Description;
@@ -232,6 +250,14 @@ public sealed class Subscription : IDisposable, IMeteredStream
         _core.Fabric.Housekeeper.Post(() => LinkLog.Failed(_core.Fabric.Logger, "subscription", Stream, failure.Link, failure.Cause, failure.Reason));
         LinkFailed?.Invoke(this, failure);
     }
+
+    private static ReaderCounters Add(ReaderCounters a, ReaderCounters b) => a with
+    {
+        CorruptSlots = a.CorruptSlots + b.CorruptSlots,
+        SequenceErrors = a.SequenceErrors + b.SequenceErrors,
+        TornReads = a.TornReads + b.TornReads,
+        HeadPublications = a.HeadPublications + b.HeadPublications,
+    };
 
     private readonly struct DelegateHandler(MessageHandler handler) : IMessageHandler
     {

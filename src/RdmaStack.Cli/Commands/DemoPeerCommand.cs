@@ -26,16 +26,17 @@ internal static class DemoPeerCommand
             string json;
             bool ok;
             HotThread.Pin(result.GetValue(role)!, options.Cpus);
-            using IDemoTransport transport = DemoTransports.Create(options.Provider);
-            if (result.GetValue(role) == "sender")
+            string side = result.GetValue(role)!;
+            using PeerStreams streams = PeerStreams.Open(options.Provider.FabricOptions(side, options.Geometry), side, queue, options.StallTimeout);
+            if (side == "sender")
             {
-                SenderResult r = DemoSender.Run(transport, queue, options, Console.Out);
+                SenderResult r = DemoSender.Run(streams, options, Console.Out);
                 json = JsonSerializer.Serialize(r, DemoJsonContext.Default.SenderResult);
                 ok = r.Error is null;
             }
             else
             {
-                ReceiverResult r = DemoReceiver.Run(transport, queue, options, Console.Out);
+                ReceiverResult r = DemoReceiver.Run(streams, options, Console.Out);
                 json = JsonSerializer.Serialize(r, DemoJsonContext.Default.ReceiverResult);
                 ok = r.Error is null;
             }

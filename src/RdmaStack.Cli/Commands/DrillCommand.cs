@@ -31,7 +31,7 @@ internal static class DrillCommand
         console.WriteLine(string.Create(ic, $"  queue      {d.Geometry}"));
         console.WriteLine(string.Create(ic, $"  stream     {d.Count:N0} messages of {d.Size} B; {d.Failures} real link-downs of the active link (ip link set {o.Interfaces[0]}|{o.Interfaces[1]} down), each {o.MinDelay.TotalMilliseconds:0}-{o.MaxDelay.TotalMilliseconds:0} ms after both links are healthy, seed {d.Seed}"));
         console.WriteLine(string.Create(ic, $"  queue pair timeout {o.AckTimeoutExponent} (ACK timeout 4.096 us x 2^{o.AckTimeoutExponent} = {o.AckTimeoutMicroseconds / 1000:0.0} ms), retry_cnt {o.RetryCount}: a silent peer gives IBV_WC_RETRY_EXC_ERR after {o.RetryCount + 1} x {o.AckTimeoutMicroseconds / 1000:0.0} = {(o.RetryCount + 1) * o.AckTimeoutMicroseconds / 1000:0} ms"));
-        console.WriteLine(string.Create(ic, $"  timing     heartbeat every {d.Failover.HeartbeatInterval.TotalMilliseconds} ms, timeout {d.Failover.HeartbeatTimeout.TotalMilliseconds} ms; lost-write bound {d.Failover.LostWriteTimeout.TotalMilliseconds} ms"));
+        console.WriteLine(string.Create(ic, $"  timing     heartbeat every {d.HeartbeatInterval.TotalMilliseconds} ms, timeout {d.HeartbeatTimeout.TotalMilliseconds} ms; lost-write bound {d.LostWriteTimeout.TotalMilliseconds} ms"));
         (DrillReport r, IReadOnlyList<string> details) = VerbsDrill.Run(o, console);
         return Print(r, console, details, "; both processes run on one machine, so their Stopwatch (CLOCK_MONOTONIC) timestamps are one clock");
     }
@@ -42,7 +42,7 @@ internal static class DrillCommand
         console.WriteLine(string.Create(ic, $"RdmaStack failover drill: {options.Links} links (shared-memory provider, one process, fault injectors on every link)"));
         console.WriteLine(string.Create(ic, $"  queue      {options.Geometry}"));
         console.WriteLine(string.Create(ic, $"  stream     {options.Count:N0} messages of {options.Size} B; {options.Failures:N0} faults ({string.Join(", ", options.Kinds).ToLowerInvariant()}) at random moments, seed {options.Seed}"));
-        console.WriteLine(string.Create(ic, $"  timing     heartbeat every {options.Failover.HeartbeatInterval.TotalMilliseconds} ms, timeout {options.Failover.HeartbeatTimeout.TotalMilliseconds} ms; lost-write bound {options.Failover.LostWriteTimeout.TotalMilliseconds} ms"));
+        console.WriteLine(string.Create(ic, $"  timing     heartbeat every {options.HeartbeatInterval.TotalMilliseconds} ms, timeout {options.HeartbeatTimeout.TotalMilliseconds} ms; lost-write bound {options.LostWriteTimeout.TotalMilliseconds} ms"));
         DrillReport r = FailoverDrill.Run(options, console);
         return Print(r, console, [], "");
     }
@@ -62,7 +62,7 @@ internal static class DrillCommand
         DrillOptions options = r.Options;
         console.WriteLine(string.Create(ic, $"delivered  {r.Delivered:N0} of {options.Count:N0} in {r.Seconds:0.0} s: lost {r.Lost}, duplicated {r.Duplicated}, out of order {r.OutOfOrder}, corrupted {r.Corrupted}"));
         console.WriteLine(string.Create(ic, $"faults     {r.Injected:N0} injected ({string.Join(", ", r.InjectedByKind.OrderBy(k => k.Key).Select(k => $"{k.Key.ToString().ToLowerInvariant()} {k.Value}"))})"));
-        console.WriteLine(string.Create(ic, $"failovers  {r.Failovers:N0} ({r.UnexpectedFailovers} not caused by an injected fault); links restored {r.Restores:N0}; messages resent {r.MessagesResent:N0}; reader switched links {r.ReaderSwitches:N0} times, reported {r.FaultsReportedByReader:N0} faults"));
+        console.WriteLine(string.Create(ic, $"failovers  {r.Failovers:N0} ({r.UnexpectedFailovers} not caused by an injected fault); links re-established by the library {r.Restores:N0}; messages resent {r.MessagesResent:N0}; reader switched links {r.ReaderSwitches:N0} times, reported {r.FaultsReportedByReader:N0} faults"));
         foreach ((string reason, int n) in r.UnexpectedReasons.OrderByDescending(kv => kv.Value))
         {
             console.WriteLine(string.Create(ic, $"           unexpected x{n}: {reason}"));

@@ -9,7 +9,7 @@ namespace RdmaStack.Cli.Commands;
 /// (<see cref="VerbsDrillOptions.DefaultFailures"/>, <see cref="VerbsDrillOptions.DefaultCount"/>) when not given.</summary>
 internal sealed class DrillOptionSet
 {
-    public Option<int?> Failures { get; } = new("--failures") { Description = "Faults to inject into the active link (default: 1000 shm, 12 verbs)" };
+    public Option<int?> Failures { get; } = new("--failures") { Description = "Faults to inject into the active link (default: 200 shm, 12 verbs)" };
 
     public Option<int?> Seed { get; } = new("--seed") { Description = "Seed of the fault schedule (printed; random if omitted)" };
 
@@ -80,7 +80,7 @@ internal sealed class DrillOptionSet
     {
         bool verbs = IsVerbs(result);
         var options = new DrillOptions(
-            result.GetValue(Failures) ?? (verbs ? VerbsDrillOptions.DefaultFailures : 1000),
+            result.GetValue(Failures) ?? (verbs ? VerbsDrillOptions.DefaultFailures : 200),
             result.GetValue(Seed) ?? Random.Shared.Next(),
             result.GetValue(Count) ?? (verbs ? VerbsDrillOptions.DefaultCount : 2_000_000),
             verbs ? 2 : result.GetValue(Links),
@@ -90,7 +90,7 @@ internal sealed class DrillOptionSet
             verbs ? [FaultKind.Kill] : DrillCommand.ParseKinds(result.GetValue(Kinds)!),
             CpusOption.Parse(result.GetValue(Cpus)),
             TimeSpan.FromSeconds(result.GetValue(Timeout)));
-        return verbs ? options with { Failover = VerbsDrillOptions.TcgFailover } : options;
+        return verbs ? VerbsDrillOptions.WithTcgTiming(options) : options;
     }
 
     public VerbsDrillOptions BindVerbs(ParseResult result)

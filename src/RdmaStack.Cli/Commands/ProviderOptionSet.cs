@@ -12,12 +12,9 @@ internal sealed class ProviderOptionSet
 
     public Option<string?> PeerDevice { get; } = new("--peer-device") { Description = "verbs: the receiver's RDMA device (default: --device)" };
 
-    public Option<string> Listen { get; } = new("--listen") { Description = "verbs: the address the receiver takes the TCP handshake on", DefaultValueFactory = _ => "127.0.0.1" };
-
     public ProviderOptionSet()
     {
-        Provider.AcceptOnlyFromAmong([.. DemoTransports.Names]);
-        Listen.Validators.Add(r => { if (!System.Net.IPAddress.TryParse(r.GetValueOrDefault<string>(), out _)) { r.AddError("--listen must be an IP address."); } });
+        Provider.AcceptOnlyFromAmong([.. ProviderChoice.Names]);
     }
 
     public void AddTo(Command command)
@@ -25,7 +22,6 @@ internal sealed class ProviderOptionSet
         command.Options.Add(Provider);
         command.Options.Add(Device);
         command.Options.Add(PeerDevice);
-        command.Options.Add(Listen);
         command.Validators.Add(r =>
         {
             // The provider's own token, not GetValue: an unknown provider is its option's error, not this one's.
@@ -38,7 +34,7 @@ internal sealed class ProviderOptionSet
     }
 
     public ProviderChoice Bind(ParseResult result) =>
-        new(result.GetValue(Provider)!, result.GetValue(Device), result.GetValue(PeerDevice), result.GetValue(Listen)!);
+        new(result.GetValue(Provider)!, result.GetValue(Device), result.GetValue(PeerDevice));
 
     /// <summary>The same choice as arguments for the peer processes.</summary>
     public static IEnumerable<string> ToArguments(ProviderChoice choice) =>
@@ -46,6 +42,5 @@ internal sealed class ProviderOptionSet
         "--provider", choice.Name,
         .. choice.Device is null ? Array.Empty<string>() : ["--device", choice.Device],
         .. choice.PeerDevice is null ? Array.Empty<string>() : ["--peer-device", choice.PeerDevice],
-        "--listen", choice.Listen,
     ];
 }

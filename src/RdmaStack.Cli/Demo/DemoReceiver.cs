@@ -8,11 +8,10 @@ namespace RdmaStack.Cli.Demo;
 /// <summary>The receiving process: reads the stream and checks it, then echoes every ping.</summary>
 internal static class DemoReceiver
 {
-    public static ReceiverResult Run(IDemoTransport transport, string name, DemoOptions options, TextWriter progress)
+    public static ReceiverResult Run(PeerStreams streams, DemoOptions options, TextWriter progress)
     {
-        (SegmentedQueueWriter echo, SegmentedQueueReader input) = transport.Open("receiver", name, options.Geometry, options.StallTimeout);
-        using SegmentedQueueReader inputScope = input;
-        using SegmentedQueueWriter echoScope = echo;
+        Publication echo = streams.Outbound;
+        Subscription input = streams.Inbound;
 
         var checker = new StreamChecker(options.Size, options.Count);
         long stallTicks = (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
@@ -20,6 +19,7 @@ internal static class DemoReceiver
         long first = 0, last = 0;
         long lastProgress = Stopwatch.GetTimestamp(), lastReport = lastProgress;
         string? error = null;
+        long polls = 0;
         progress.WriteLine("PROGRESS stream 0");
         progress.Flush();
         while (checker.Last < options.Count)
@@ -28,6 +28,11 @@ internal static class DemoReceiver
             // passed found nothing (a process paused past the bound must not give up on a message already there).
             long now = Stopwatch.GetTimestamp();
             int n = input.Poll(ref checker, (int)Math.Min(4096, options.Count - checker.Last));
+            if ((++polls & 63) == 0)
+            {
+                echo.DoWork(); // the stream back is idle until the ping-pong: keep its heartbeats going
+            }
+
             if (n > 0)
             {
                 if (first == 0)
@@ -75,6 +80,11 @@ internal static class DemoReceiver
             }
             else
             {
+                if ((++polls & 63) == 0)
+                {
+                    echo.DoWork(); // the echo stream's heartbeats go on while this thread waits for a ping
+                }
+
                 BusySpinIdleStrategy.Pause();
             }
         }
@@ -99,10 +109,10 @@ internal static class DemoReceiver
     }
 
     /// <summary>Checks each ping and writes the same bytes back.</summary>
-    private struct Echoer(SegmentedQueueWriter echo, int size, long streamCount) : IMessageHandler
+    private struct Echoer(Publication echo, int size, long streamCount) : IMessageHandler
     {
         /// <summary>Offers with the clock read first, so a give-up follows an attempt made after the bound.</summary>
-        private static long OfferTimed(SegmentedQueueWriter writer, ReadOnlySpan<byte> payload, out long now)
+        private static long OfferTimed(Publication writer, ReadOnlySpan<byte> payload, out long now)
         {
             now = Stopwatch.GetTimestamp();
             return writer.Offer(payload);
@@ -126,7 +136,7 @@ internal static class DemoReceiver
             long now;
             while ((status = OfferTimed(echo, payload, out now)) < 0)
             {
-                if (status != QueueStatus.BackPressured || now > stall)
+                if (!QueueStatus.IsRetryable(status) || now > stall)
                 {
                     Error = $"echo failed: {QueueStatus.Describe(status)}";
                     return;

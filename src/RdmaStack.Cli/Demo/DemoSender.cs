@@ -9,11 +9,10 @@ namespace RdmaStack.Cli.Demo;
 /// <summary>The sending process: streams the messages (zero-copy claim/commit), then times round trips.</summary>
 internal static class DemoSender
 {
-    public static SenderResult Run(IDemoTransport transport, string name, DemoOptions options, TextWriter progress)
+    public static SenderResult Run(PeerStreams streams, DemoOptions options, TextWriter progress)
     {
-        (SegmentedQueueWriter output, SegmentedQueueReader pongs) = transport.Open("sender", name, options.Geometry, options.StallTimeout);
-        using SegmentedQueueReader pongsScope = pongs;
-        using SegmentedQueueWriter outputScope = output;
+        Publication output = streams.Outbound;
+        Subscription pongs = streams.Inbound;
 
         long stallTicks = (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
         long backPressured = 0, streak = 0, streakStart = 0;
@@ -31,13 +30,17 @@ internal static class DemoSender
 
             if (status > 0)
             {
-                sequence++;
+                if ((++sequence & 4095) == 0)
+                {
+                    pongs.DoWork(); // the stream back is idle until the ping-pong: keep its heartbeats going
+                }
+
                 streak = 0;
                 overdue = false;
                 continue;
             }
 
-            if (status != QueueStatus.BackPressured)
+            if (!QueueStatus.IsRetryable(status))
             {
                 error = $"stream: offer {sequence} failed: {QueueStatus.Describe(status)}";
                 break;
@@ -51,7 +54,7 @@ internal static class DemoSender
             }
             else if ((streak & 1023) == 0 && overdue)
             {
-                error = $"stream: back-pressured for {options.StallTimeout.TotalSeconds:0.#} s at message {sequence}";
+                error = $"stream: refused ({QueueStatus.Describe(status)}) for {options.StallTimeout.TotalSeconds:0.#} s at message {sequence}";
                 break;
             }
 
@@ -62,6 +65,7 @@ internal static class DemoSender
             }
 
             BusySpinIdleStrategy.Pause();
+            pongs.DoWork(); // the peer's heartbeats on the stream back, while this thread only writes
         }
 
         double streamSeconds = (double)(Stopwatch.GetTimestamp() - start) / Stopwatch.Frequency;
@@ -77,11 +81,26 @@ internal static class DemoSender
         {
             pong.Expect(ping);
             long t0 = Stopwatch.GetTimestamp();
-            long status = output.TryClaim(options.Size, out SlotClaim claim);
-            while (status == QueueStatus.BackPressured)
+            long status;
+            while (true)
             {
+                status = output.TryClaim(options.Size, out SlotClaim claim);
+                if (status > 0)
+                {
+                    DemoPayload.Fill(claim.Payload, ping);
+                    status = output.Commit(claim);
+                    if (status > 0)
+                    {
+                        break;
+                    }
+                }
+
+                if (!QueueStatus.IsRetryable(status) || Stopwatch.GetTimestamp() - t0 > stallTicks)
+                {
+                    break;
+                }
+
                 BusySpinIdleStrategy.Pause();
-                status = output.TryClaim(options.Size, out claim);
             }
 
             if (status < 0)
@@ -90,11 +109,15 @@ internal static class DemoSender
                 break;
             }
 
-            DemoPayload.Fill(claim.Payload, ping);
-            output.Commit(claim);
             long deadline = t0 + stallTicks;
+            long spins = 0;
             for (long now = t0; pongs.Poll(ref pong, 1) == 0; now = Stopwatch.GetTimestamp())
             {
+                if ((++spins & 63) == 0)
+                {
+                    output.DoWork(); // the ping stream's heartbeats go on while this thread waits for the pong
+                }
+
                 // now was read before this poll: give up only when a poll made after the deadline found nothing.
                 if (now > deadline)
                 {

@@ -1,19 +1,40 @@
+using RdmaStack.Providers.Verbs;
+using RdmaStack.Queues;
+
 namespace RdmaStack.Cli.Demo;
 
-/// <summary>The provider the two-process tools (demo, perf) run over, and for verbs the devices and the
-/// handshake address (--provider, --device, --peer-device, --listen).</summary>
-/// <param name="Name">shm (shared memory between two processes of this host) or verbs (RDMA devices).</param>
-/// <param name="Device">verbs: the sender's device (e.g. rxe0).</param>
+/// <summary>The provider a two-process run uses (--provider shm|verbs), with the RDMA devices of its two sides.</summary>
+/// <param name="Name">"shm" or "verbs".</param>
+/// <param name="Device">verbs: the sender's device.</param>
 /// <param name="PeerDevice">verbs: the receiver's device (default: <paramref name="Device"/>).</param>
-/// <param name="Listen">verbs: the address the receiver takes the TCP handshake on.</param>
-internal sealed record ProviderChoice(string Name, string? Device = null, string? PeerDevice = null, string Listen = "127.0.0.1")
+internal sealed record ProviderChoice(string Name, string? Device = null, string? PeerDevice = null)
 {
-    /// <summary>The shared-memory provider, the default.</summary>
+    /// <summary>The provider names the tool knows.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["shm", "verbs"];
+
+    /// <summary>Shared memory, the default.</summary>
     public static ProviderChoice SharedMemory { get; } = new("shm");
 
-    /// <summary>The receiver's device: --peer-device, else --device.</summary>
+    /// <summary>The receiver's device.</summary>
     public string? ReceiverDevice => PeerDevice ?? Device;
 
-    /// <summary>For reports: "shared-memory provider" or "verbs provider, rxe0 -> rxe1".</summary>
+    /// <summary>For the report.</summary>
     public string Description => Name == "verbs" ? $"verbs provider, {Device} -> {ReceiverDevice}" : "shared-memory provider";
+
+    /// <summary>The fabric one side of the run opens: its provider, its device for verbs, the geometry; the two processes
+    /// find each other through endpoint files (one host).</summary>
+    /// <param name="role">"sender" or "receiver".</param>
+    /// <param name="geometry">The queues' shape.</param>
+    /// <param name="verbs">Queue pair settings (verbs).</param>
+    /// <returns>The options.</returns>
+    public FabricOptions FabricOptions(string role, SegmentedQueueGeometry geometry, VerbsOptions? verbs = null) => Name == "verbs"
+        ? new FabricOptions
+        {
+            Provider = ProviderKind.Verbs,
+            Links = [new LinkOptions { Device = role == "sender" ? Device : ReceiverDevice }],
+            Geometry = geometry,
+            Verbs = verbs ?? VerbsOptions.Default,
+            LoggerFactory = CliLogging.Factory,
+        }
+        : new FabricOptions { Geometry = geometry, LoggerFactory = CliLogging.Factory };
 }

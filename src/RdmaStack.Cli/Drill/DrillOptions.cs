@@ -1,4 +1,3 @@
-using RdmaStack.Failover;
 using RdmaStack.Queues;
 
 namespace RdmaStack.Cli.Drill;
@@ -21,10 +20,18 @@ internal sealed record DrillOptions(
 
     /// <summary>Failover timing for the drill: detection bounds short enough that 1,000 lost writes do not
     /// take minutes, long enough that scheduling noise on a busy 2-core machine rarely trips them.</summary>
-    public FailoverOptions Failover { get; init; } = new()
+    public FabricOptions FabricOptions => new()
     {
-        HeartbeatInterval = TimeSpan.FromMilliseconds(0.5),
-        HeartbeatTimeout = TimeSpan.FromMilliseconds(250),
-        LostWriteTimeout = TimeSpan.FromMilliseconds(2),
+        Links = [.. Enumerable.Range(0, Links).Select(_ => new LinkOptions())],
+        Geometry = Geometry,
+        HeartbeatInterval = HeartbeatInterval,
+        HeartbeatTimeout = HeartbeatTimeout,
+        LostWriteTimeout = LostWriteTimeout,
     };
+
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(0.5);
+
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan LostWriteTimeout { get; init; } = TimeSpan.FromMilliseconds(2);
 }

@@ -2,26 +2,30 @@ using System.Diagnostics;
 using System.Globalization;
 using RdmaStack.Cli.Demo;
 using RdmaStack.Failover;
+using RdmaStack.Testing;
 using RdmaStack.Threading;
-using RdmaStack.Transport.FaultInjection;
 
 namespace RdmaStack.Cli.Drill;
 
 /// <summary>
-/// A failover drill: a writer thread streams messages over a group of links while faults are injected
-/// into the active link at seeded random moments; a reader thread checks that every message arrives
-/// exactly once, in order, intact. After each failover the broken link is repaired and restored as the
-/// standby (failback), so the failures alternate between the links.
+/// A failover drill on the library's public API: a publication and a subscription of one stream over a fabric of
+/// several shared-memory links, in one process, each driven by its own hot thread, while a
+/// <see cref="FaultInjector"/> strikes the active link at seeded random moments (killed, a slot corrupted, a write
+/// lost). The library detects each fault, fails the stream over to a standby, re-establishes the broken link (a new
+/// handshake and new mappings) and makes it the new standby; the drill only schedules faults, checks that every
+/// message arrives exactly once, in order, intact, and reports the times.
 /// </summary>
 internal static class FailoverDrill
 {
     public static DrillReport Run(DrillOptions o, TextWriter progress)
     {
-        using var links = new FaultInjectedLinks(o.Links, o.Geometry, checksumRetryLimit: 64);
-        using var writer = new FailoverWriter(links.Writers, o.Failover);
-        using var reader = new FailoverReader(links.Readers, o.Failover);
+        var faults = new FaultInjector(o.Links);
+        using var fabric = Fabric.Connect(faults.Attach(o.FabricOptions));
+        string stream = "drill-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        Subscription reader = fabric.AddSubscription(stream);
+        Publication writer = fabric.AddPublication(stream);
         var schedule = Schedule.Create(o);
-        var run = new DrillRun(o, links, writer, reader, schedule);
+        var run = new DrillRun(o, faults, writer, reader, schedule);
         var clock = Stopwatch.StartNew();
         var writerThread = new Thread(run.Write) { IsBackground = true, Name = "drill writer" };
         var readerThread = new Thread(run.Read) { IsBackground = true, Name = "drill reader" };
@@ -36,7 +40,10 @@ internal static class FailoverDrill
 
         run.Stop = true;
         writerThread.Join();
-        return run.Report(clock.Elapsed.TotalSeconds);
+        DrillReport report = run.Report(clock.Elapsed.TotalSeconds);
+        reader.Dispose();
+        writer.Close(TimeSpan.FromSeconds(1));
+        return report;
     }
 
     /// <summary>When each fault strikes (a message number) and what it is, drawn from the seed.</summary>
@@ -62,9 +69,9 @@ internal static class FailoverDrill
     private sealed class DrillRun
     {
         private readonly DrillOptions _o;
-        private readonly FaultInjectedLinks _links;
-        private readonly FailoverWriter _writer;
-        private readonly FailoverReader _reader;
+        private readonly FaultInjector _faults;
+        private readonly Publication _writer;
+        private readonly Subscription _reader;
         private readonly Schedule _schedule;
         private readonly long[] _injectedAt;
         private readonly long[] _detectedAt;
@@ -78,10 +85,10 @@ internal static class FailoverDrill
         private StreamChecker _checker;
         private string? _error;
 
-        public DrillRun(DrillOptions o, FaultInjectedLinks links, FailoverWriter writer, FailoverReader reader, Schedule schedule)
+        public DrillRun(DrillOptions o, FaultInjector faults, Publication writer, Subscription reader, Schedule schedule)
         {
             _o = o;
-            _links = links;
+            _faults = faults;
             _writer = writer;
             _reader = reader;
             _schedule = schedule;
@@ -91,8 +98,14 @@ internal static class FailoverDrill
             _failoverEpoch = new long[o.Failures];
             _stallTicks = (long)(o.StallTimeout.TotalSeconds * Stopwatch.Frequency);
             _checker = new StreamChecker(o.Size, o.Count);
+            writer.LinkConnected += (_, e) => _restores += e.Generation > 1 ? 1 : 0;
             writer.FailedOver += (_, e) =>
             {
+                if (e.From < 0)
+                {
+                    return; // a link came up while none carried the stream (at the start): not a failover
+                }
+
                 if (_awaiting >= 0)
                 {
                     _detectedAt[_awaiting] = e.DetectedAt;
@@ -183,22 +196,29 @@ internal static class FailoverDrill
         private void WriteLoop()
         {
             byte[] message = new byte[_o.Size];
-            long[] restoreAt = new long[_o.Links];
-            long restoreDelay = Math.Max(1, _o.Count / (_o.Failures + 1) / 2);
             long sequence = 1;
             long idleSince = 0;
             int iteration = 0;
+            if (!_writer.WaitForConnection(_o.StallTimeout))
+            {
+                throw new InvalidOperationException($"the stream did not connect within {_o.StallTimeout.TotalSeconds:0.#} s");
+            }
+
             while (!Stop && !(_readerDone && sequence > _o.Count))
             {
-                if (Injected < _o.Failures && sequence >= _schedule.At[Injected] && _awaiting < 0 && AllLinksHealthy())
+                // The stream waits at each fault's place until the fault is struck: the library needs a moment to
+                // re-establish the last failed link, and the next fault waits for every link to be healthy.
+                bool holding = Injected < _o.Failures && sequence >= _schedule.At[Injected];
+                if (holding && _awaiting < 0 && AllLinksHealthy())
                 {
                     Inject();
+                    holding = false;
                 }
 
                 bool sent = false;
                 // The clock is read only during a streak of refused offers, before each attempt.
                 long attemptedAt = idleSince != 0 ? Stopwatch.GetTimestamp() : 0;
-                if (sequence <= _o.Count)
+                if (sequence <= _o.Count && !holding)
                 {
                     DemoPayload.Fill(message, sequence);
                     long status = _writer.Offer(message);
@@ -212,8 +232,7 @@ internal static class FailoverDrill
 
                 if (!sent || (++iteration & 31) == 0)
                 {
-                    _writer.Maintain();
-                    RestoreRepairedLinks(restoreAt, sequence, restoreDelay);
+                    _writer.DoWork();
                 }
 
                 if (!sent)
@@ -261,57 +280,30 @@ internal static class FailoverDrill
             switch (_schedule.Kinds[index])
             {
                 case FaultKind.Kill:
-                    _links.Switches[active].Kill();
+                    _faults.Kill(active);
                     break;
                 case FaultKind.Corrupt:
-                    _links.SlotChannels[active].CorruptNextWrite();
+                    _faults.CorruptNextWrite(active);
                     break;
                 case FaultKind.Drop:
-                    _links.SlotChannels[active].DropNextWrite();
+                    _faults.DropNextWrite(active);
                     break;
             }
 
             Injected = index + 1;
         }
 
-        /// <summary>A failed link is repaired and put back as the standby some messages later (failback).
-        /// With no healthy link left the repair is at once, so the stream resumes.</summary>
-        private void RestoreRepairedLinks(long[] restoreAt, long sequence, long delay)
-        {
-            for (int i = 0; i < _o.Links; i++)
-            {
-                if (_writer.GetLinkState(i) != LinkState.Failed)
-                {
-                    continue;
-                }
-
-                if (restoreAt[i] == 0)
-                {
-                    restoreAt[i] = _writer.Status == FailoverStatus.NoHealthyLink ? sequence : sequence + delay;
-                }
-
-                if (sequence >= restoreAt[i] || _readerDone || _writer.Status == FailoverStatus.NoHealthyLink)
-                {
-                    _links.Switches[i].Repair();
-                    _writer.Restore(i);
-                    restoreAt[i] = 0;
-                    _restores++;
-                }
-            }
-        }
-
         private void ReadLoop()
         {
             long lastProgress = Stopwatch.GetTimestamp();
-            int iteration = 0;
             while (_reader.Position < _o.Count && !Stop)
             {
                 // The clock is read before polling: give up only when a poll made after the bound found nothing.
                 long now = Stopwatch.GetTimestamp();
                 int n = _reader.Poll(ref _checker, 4096);
-                if (n == 0 || (++iteration & 31) == 0)
+                if (n == 0)
                 {
-                    _reader.Maintain();
+                    _reader.DoWork();
                 }
 
                 if (n > 0)

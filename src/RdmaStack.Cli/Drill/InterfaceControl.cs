@@ -87,6 +87,19 @@ internal sealed class InterfaceControl : IDisposable
         return ParseRoutes(output);
     }
 
+    /// <summary>The port state an RDMA device reports in sysfs ("4: ACTIVE", "1: DOWN"), or null if unreadable.</summary>
+    public static string? PortState(string device)
+    {
+        try
+        {
+            return File.ReadAllText($"/sys/class/infiniband/{device}/ports/1/state").Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Waits until sysfs shows <paramref name="name"/> down (<paramref name="down"/>) or up.</summary>
     /// <returns>When it did, or -1 after <paramref name="timeout"/>.</returns>
     public static long WaitFor(string name, bool down, TimeSpan timeout)

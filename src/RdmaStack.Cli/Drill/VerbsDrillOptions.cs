@@ -1,5 +1,4 @@
 using System.Globalization;
-using RdmaStack.Failover;
 using RdmaStack.Providers.Verbs;
 
 namespace RdmaStack.Cli.Drill;
@@ -38,7 +37,7 @@ internal sealed record VerbsDrillOptions(
     /// (1-3 ms after it on rxe) or a port error (about 0.2 s). They are that long because in the lab's 2 vCPUs
     /// the two hot threads share the emulated CPUs with the re-establishment of a link (device open, queue pair
     /// creation, handshake): a 200 ms bound was measured to fail healthy links while that ran.</summary>
-    public static FailoverOptions TcgFailover { get; } = new()
+    public static DrillOptions WithTcgTiming(DrillOptions drill) => drill with
     {
         HeartbeatInterval = TimeSpan.FromMilliseconds(2),
         HeartbeatTimeout = TimeSpan.FromMilliseconds(1000),
@@ -54,6 +53,19 @@ internal sealed record VerbsDrillOptions(
 
     /// <summary>One ACK timeout in microseconds: 4.096 x 2^exponent.</summary>
     public double AckTimeoutMicroseconds => 4.096 * Math.Pow(2, AckTimeoutExponent);
+
+    /// <summary>One side's fabric: its two devices as links 0 and 1, the drill's geometry and TCG timing; the two
+    /// processes find each other through endpoint files.</summary>
+    public FabricOptions FabricOptions(IReadOnlyList<string> devices) => Drill.FabricOptions with
+    {
+        Provider = ProviderKind.Verbs,
+        Links = [.. devices.Select(d => new LinkOptions { Device = d })],
+        Verbs = Connection,
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+        ReconnectDelay = TimeSpan.FromMilliseconds(20),
+        MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
+        MaxReconnectAttempts = 600,
+    };
 
     /// <summary>The seeded link-down moments.</summary>
     public LinkDownSchedule Schedule => LinkDownSchedule.Create(Drill.Seed, Drill.Failures, MinDelay, MaxDelay);

@@ -14,7 +14,7 @@ internal static class BandwidthPeer
     public const int BlockMessages = 1024;
 
     /// <summary>The sender; returns how often it was back-pressured.</summary>
-    public static long RunSender(SegmentedQueueWriter output, int size, PerfOptions options, IIdleStrategy idle)
+    public static long RunSender(Publication output, Subscription reverse, int size, PerfOptions options, IIdleStrategy idle)
     {
         long total = (long)options.Warmup + options.Iterations;
         long stallTicks = LatencyPeer.StallTicks(options);
@@ -32,15 +32,22 @@ internal static class BandwidthPeer
                 status = output.Commit(claim);
                 if (status > 0)
                 {
-                    n++;
+                    if ((++n & (BlockMessages - 1)) == 0)
+                    {
+                        reverse.DoWork(); // the stream back is idle: keep its heartbeats going
+                    }
+
                     streak = 0;
                     continue;
                 }
 
-                throw new InvalidOperationException($"write-bw {size} B: commit {n} failed: {QueueStatus.Describe(status)}");
+                if (!QueueStatus.IsRetryable(status))
+                {
+                    throw new InvalidOperationException($"write-bw {size} B: commit {n} failed: {QueueStatus.Describe(status)}");
+                }
             }
 
-            if (status != QueueStatus.BackPressured)
+            if (!QueueStatus.IsRetryable(status))
             {
                 throw new InvalidOperationException($"write-bw {size} B: claim {n} failed: {QueueStatus.Describe(status)}");
             }
@@ -55,6 +62,7 @@ internal static class BandwidthPeer
                 throw new TimeoutException($"write-bw {size} B: back-pressured for {options.StallTimeout.TotalSeconds:0.#} s at message {n}");
             }
 
+            reverse.DoWork();
             idle.Idle(0);
         }
 
@@ -62,7 +70,7 @@ internal static class BandwidthPeer
     }
 
     /// <summary>The receiver; returns the rate and the per-message time of each measured block.</summary>
-    public static PerfSizeResult RunReceiver(SegmentedQueueReader input, int size, PerfOptions options, IIdleStrategy idle)
+    public static PerfSizeResult RunReceiver(Subscription input, Publication reverse, int size, PerfOptions options, IIdleStrategy idle)
     {
         long warmup = options.Warmup, total = warmup + options.Iterations;
         int blocks = Math.Max(1, options.Iterations / BlockMessages);
@@ -86,6 +94,7 @@ internal static class BandwidthPeer
             int n = input.Poll(ref sink, limit);
             if (n == 0)
             {
+                reverse.DoWork(); // the stream back is idle: keep its heartbeats going
                 idle.Idle(0);
                 if ((++sink.Spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - lastProgress > stallTicks)
                 {
@@ -111,6 +120,7 @@ internal static class BandwidthPeer
                 }
 
                 nextMark += BlockMessages;
+                reverse.DoWork();
             }
         }
 

@@ -12,7 +12,7 @@ namespace RdmaStack.Cli.Perf;
 internal static class LatencyPeer
 {
     /// <summary>The initiator: returns the one-way figures (RTT / 2) of this size.</summary>
-    public static PerfSizeResult RunInitiator(SegmentedQueueWriter output, SegmentedQueueReader input, int size, PerfOptions options, IIdleStrategy idle, double timerTicks)
+    public static PerfSizeResult RunInitiator(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle, double timerTicks)
     {
         long[] rtts = new long[options.Iterations];
         // A new array's pages are mapped on first write: touched inside the loop, every 512th sample
@@ -29,7 +29,12 @@ internal static class LatencyPeer
             while (input.Poll(ref pong, 1) == 0)
             {
                 idle.Idle(0);
-                if ((++spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - previous > stallTicks)
+                if ((++spins & 63) == 0)
+                {
+                    output.DoWork(); // the publication's heartbeats go on while this thread waits for the echo
+                }
+
+                if ((spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - previous > stallTicks)
                 {
                     throw new TimeoutException($"write-lat {size} B: no echo of round trip {i} within {options.StallTimeout.TotalSeconds:0.#} s");
                 }
@@ -55,7 +60,7 @@ internal static class LatencyPeer
     }
 
     /// <summary>The responder: echoes every message back on its own queue.</summary>
-    public static void RunResponder(SegmentedQueueWriter output, SegmentedQueueReader input, int size, PerfOptions options, IIdleStrategy idle)
+    public static void RunResponder(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle)
     {
         var echo = new Echo(output, idle, StallTicks(options));
         long total = (long)options.Warmup + options.Iterations;
@@ -70,7 +75,12 @@ internal static class LatencyPeer
             }
 
             idle.Idle(0);
-            if ((++spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - last > StallTicks(options))
+            if ((++spins & 63) == 0)
+            {
+                output.DoWork(); // the publication's heartbeats go on while this thread waits for a ping
+            }
+
+            if ((spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - last > StallTicks(options))
             {
                 throw new TimeoutException($"write-lat {size} B: no message after {echo.Echoed} echoes within {options.StallTimeout.TotalSeconds:0.#} s");
             }
@@ -79,38 +89,52 @@ internal static class LatencyPeer
 
     internal static long StallTicks(PerfOptions options) => (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
 
-    /// <summary>Claims a slot (waiting out back-pressure), stamps the round trip into it, commits.</summary>
-    internal static void Send(SegmentedQueueWriter output, int size, long stamp, IIdleStrategy idle, long stallTicks)
+    /// <summary>Claims a slot, stamps the round trip into it and commits; waits out back-pressure and a link being
+    /// (re-)established (the publication's housekeeping runs meanwhile), up to the stall bound.</summary>
+    internal static void Send(Publication output, int size, long stamp, IIdleStrategy idle, long stallTicks)
     {
-        long status = output.TryClaim(size, out SlotClaim claim);
-        if (status == QueueStatus.BackPressured)
+        long start = 0;
+        while (true)
         {
-            long start = Stopwatch.GetTimestamp();
-            while ((status = output.TryClaim(size, out claim)) == QueueStatus.BackPressured)
+            long status = output.TryClaim(size, out SlotClaim claim);
+            if (status > 0)
             {
-                idle.Idle(0);
-                if (Stopwatch.GetTimestamp() - start > stallTicks)
+                if (size >= sizeof(long))
                 {
-                    throw new TimeoutException($"back-pressured for {stallTicks / Stopwatch.Frequency} s");
+                    BitConverter.TryWriteBytes(claim.Payload, stamp);
+                }
+
+                status = output.Commit(claim);
+                if (status > 0)
+                {
+                    return;
                 }
             }
+
+            Retry(status, ref start, idle, stallTicks, "send");
+        }
+    }
+
+    /// <summary>After a refused claim, offer or commit: throws if the status is final or the refusals lasted past the
+    /// stall bound (measured from the first one, <paramref name="start"/>), otherwise idles once.</summary>
+    internal static void Retry(long status, ref long start, IIdleStrategy idle, long stallTicks, string what)
+    {
+        if (!QueueStatus.IsRetryable(status))
+        {
+            throw new InvalidOperationException($"{what} failed: {QueueStatus.Describe(status)}");
         }
 
-        if (status < 0)
+        long now = Stopwatch.GetTimestamp();
+        if (start == 0)
         {
-            throw new InvalidOperationException($"claim failed: {QueueStatus.Describe(status)}");
+            start = now;
+        }
+        else if (now - start > stallTicks)
+        {
+            throw new TimeoutException($"{what}: {QueueStatus.Describe(status)} for {stallTicks / Stopwatch.Frequency} s");
         }
 
-        if (size >= sizeof(long))
-        {
-            BitConverter.TryWriteBytes(claim.Payload, stamp);
-        }
-
-        status = output.Commit(claim);
-        if (status < 0)
-        {
-            throw new InvalidOperationException($"commit failed: {QueueStatus.Describe(status)}");
-        }
+        idle.Idle(0);
     }
 
     private struct CountingHandler : IMessageHandler
@@ -120,29 +144,17 @@ internal static class LatencyPeer
         public void OnMessage(ReadOnlySpan<byte> payload, long sequence) => Count++;
     }
 
-    private struct Echo(SegmentedQueueWriter output, IIdleStrategy idle, long stallTicks) : IMessageHandler
+    private struct Echo(Publication output, IIdleStrategy idle, long stallTicks) : IMessageHandler
     {
         public long Echoed;
 
         public void OnMessage(ReadOnlySpan<byte> payload, long sequence)
         {
+            long start = 0;
             long status;
-            if ((status = output.Offer(payload)) < 0)
+            while ((status = output.Offer(payload)) < 0)
             {
-                long start = Stopwatch.GetTimestamp();
-                while ((status = output.Offer(payload)) == QueueStatus.BackPressured)
-                {
-                    idle.Idle(0);
-                    if (Stopwatch.GetTimestamp() - start > stallTicks)
-                    {
-                        break;
-                    }
-                }
-
-                if (status < 0)
-                {
-                    throw new InvalidOperationException($"echo failed: {QueueStatus.Describe(status)}");
-                }
+                Retry(status, ref start, idle, stallTicks, "echo");
             }
 
             Echoed++;

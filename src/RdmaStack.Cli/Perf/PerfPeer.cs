@@ -27,14 +27,13 @@ internal static class PerfPeer
             }
 
             IIdleStrategy idle = IdleStrategies.Create(options.Idle);
-            using IDemoTransport transport = DemoTransports.Create(options.Provider);
             timerTicks = LatencyStatistics.TimerCostTicks();
             foreach (int size in options.Sizes)
             {
                 string queue = string.Create(CultureInfo.InvariantCulture, $"{name}.s{size}");
-                (SegmentedQueueWriter output, SegmentedQueueReader input) = transport.Open(role, queue, options.GeometryFor(size), options.StallTimeout);
-                using SegmentedQueueWriter outputScope = output;
-                using SegmentedQueueReader inputScope = input;
+                using PeerStreams streams = PeerStreams.Open(options.Provider.FabricOptions(role, options.GeometryFor(size)), role, queue, options.StallTimeout);
+                Publication output = streams.Outbound;
+                Subscription input = streams.Inbound;
                 PerfSizeResult? result = RunSize(role, output, input, size, options, idle, timerTicks);
                 if (result is not null)
                 {
@@ -47,7 +46,7 @@ internal static class PerfPeer
                 WaitForOne(input, idle, options, $"the peer finishing {size} B");
             }
         }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException or Transport.TransportException or CpuAffinityException or ArgumentException)
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or TransportException or CpuAffinityException or ArgumentException)
         {
             return new PerfPeerResult { Role = role, Sizes = sizes, Notes = notes, TimerCostNs = Ns(timerTicks), Error = e.Message };
         }
@@ -55,7 +54,7 @@ internal static class PerfPeer
         return new PerfPeerResult { Role = role, Sizes = sizes, Notes = notes, TimerCostNs = Ns(timerTicks) };
     }
 
-    private static PerfSizeResult? RunSize(string role, SegmentedQueueWriter output, SegmentedQueueReader input, int size, PerfOptions options, IIdleStrategy idle, double timerTicks)
+    private static PerfSizeResult? RunSize(string role, Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle, double timerTicks)
     {
         bool sender = role == "sender";
         if (options.Test == PerfTest.WriteLatency)
@@ -71,14 +70,14 @@ internal static class PerfPeer
 
         if (sender)
         {
-            long backPressured = BandwidthPeer.RunSender(output, size, options, idle);
+            long backPressured = BandwidthPeer.RunSender(output, input, size, options, idle);
             return new PerfSizeResult { Size = size, BackPressured = backPressured };
         }
 
-        return BandwidthPeer.RunReceiver(input, size, options, idle);
+        return BandwidthPeer.RunReceiver(input, output, size, options, idle);
     }
 
-    private static void WaitForOne(SegmentedQueueReader input, IIdleStrategy idle, PerfOptions options, string what)
+    private static void WaitForOne(Subscription input, IIdleStrategy idle, PerfOptions options, string what)
     {
         var sink = new Discard();
         long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + LatencyPeer.StallTicks(options);

@@ -74,7 +74,8 @@ internal static class PerfRunner
             console.WriteLine($"  result   {options.JsonPath}");
         }
 
-        string? failure = run.Error ?? sender?.Error ?? receiver?.Error;
+        string[] failures = [.. new[] { run.Error, sender?.Error is null ? null : $"sender: {sender.Error}", receiver?.Error is null ? null : $"receiver: {receiver.Error}" }.OfType<string>()];
+        string? failure = failures.Length == 0 ? null : string.Join("; ", failures);
         foreach (string note in report.Notes)
         {
             console.WriteLine($"  note     {note}");

@@ -19,6 +19,13 @@ public static class QueueStatus
     /// <summary>The writer was disposed.</summary>
     public const long Closed = -4;
 
+    /// <summary>Whether <paramref name="status"/> says "not now" rather than "never": back-pressure, a failover in
+    /// progress, or no link connected yet (a fabric connects and re-establishes links by itself). Retry after the
+    /// stream's housekeeping has run; <see cref="Closed"/> is final.</summary>
+    /// <param name="status">A value returned by Offer, TryClaim or Commit.</param>
+    /// <returns>True for <see cref="BackPressured"/>, <see cref="FailingOver"/> and <see cref="NotConnected"/>.</returns>
+    public static bool IsRetryable(long status) => status is BackPressured or FailingOver or NotConnected;
+
     /// <summary>A short name for a status code, or "sequence N" for a positive value.</summary>
     /// <param name="status">A value returned by Offer or TryClaim.</param>
     /// <returns>The name.</returns>

@@ -38,36 +38,52 @@ internal sealed class LinkDialer : IDisposable
         FabricOptions options = _stream.Fabric.Options;
         CancellationToken closing = _stream.Closing;
         int attempts = 0;
+        int posted = 0;
         TimeSpan delay = options.ReconnectDelay;
-        long installedAt = 0;
+        long upSince = 0;
         try
         {
             while (!closing.IsCancellationRequested)
             {
-                if (!_link.IsDown || _link.HasPending || _link.GivenUp)
+                // Dial only when the hot thread has the link down and has put in place (or never had) what this
+                // dialer handed it last: between taking a connection and marking the link up, the link still reads
+                // as down, and dialling then would make a second connection the other side puts in place instead.
+                int installed = _link.InstalledGeneration; // read before IsDown: the hot thread marks the link up, then publishes the generation
+                bool down = _link.IsDown;
+                if (!down || installed < posted || _link.GivenUp)
                 {
-                    if (!_link.IsDown && installedAt == 0)
+                    if (!down && upSince == 0)
                     {
-                        installedAt = Stopwatch.GetTimestamp();
+                        upSince = Stopwatch.GetTimestamp();
                     }
 
                     _link.Wake.Wait(100, closing);
                     continue;
                 }
 
-                // A link that failed soon after it came up keeps its back-off: a flapping link is not redialled in a
-                // tight loop. One that stayed up for a while starts afresh.
-                if (installedAt != 0 && Stopwatch.GetElapsedTime(installedAt) > options.MaxReconnectDelay)
+                if (upSince != 0)
                 {
-                    attempts = 0;
-                    delay = options.ReconnectDelay;
+                    // A link that failed soon after it came up (within a heartbeat timeout: it never proved itself)
+                    // waits before it is dialled again, longer each time, so a flapping link is not redialled in a
+                    // tight loop. One that stayed up longer starts afresh.
+                    if (Stopwatch.GetElapsedTime(upSince) > options.HeartbeatTimeout)
+                    {
+                        attempts = 0;
+                        delay = options.ReconnectDelay;
+                    }
+                    else
+                    {
+                        closing.WaitHandle.WaitOne(delay);
+                        delay = Next(delay, options);
+                    }
+
+                    upSince = 0;
                 }
 
-                installedAt = 0;
                 attempts++;
                 try
                 {
-                    ConnectOnce(closing);
+                    posted = ConnectOnce(closing);
                     StackMetrics.ConnectAttempts.Add(1, new KeyValuePair<string, object?>("result", "connected"));
                 }
                 catch (Exception e) when (e is TransportException or IOException or SocketException or ObjectDisposedException)
@@ -87,7 +103,7 @@ internal sealed class LinkDialer : IDisposable
 
                     LinkLog.AttemptFailed(_stream.Fabric.Logger, _stream.Side, _stream.Stream, _link.Index, attempts, (long)delay.TotalMilliseconds, e.Message);
                     closing.WaitHandle.WaitOne(delay);
-                    delay = delay * 2 < options.MaxReconnectDelay ? delay * 2 : options.MaxReconnectDelay;
+                    delay = Next(delay, options);
                 }
             }
         }
@@ -97,7 +113,10 @@ internal sealed class LinkDialer : IDisposable
         }
     }
 
-    private void ConnectOnce(CancellationToken closing)
+    private static TimeSpan Next(TimeSpan delay, FabricOptions options) => delay * 2 < options.MaxReconnectDelay ? delay * 2 : options.MaxReconnectDelay;
+
+    /// <returns>The generation of the connection handed to the hot thread.</returns>
+    private int ConnectOnce(CancellationToken closing)
     {
         FabricOptions options = _stream.Fabric.Options;
         long deadline = Environment.TickCount64 + (long)options.ConnectTimeout.TotalMilliseconds;
@@ -106,6 +125,6 @@ internal sealed class LinkDialer : IDisposable
         using CancellationTokenRegistration abort = closing.Register(handshake.Dispose);
         handshake.Authenticate();
         handshake.RequestRoute(new StreamRoute(_stream.Stream, _link.Index, options.Provider, _stream.Role));
-        _stream.Connect(_link, handshake, dials: true, closing);
+        return _stream.Connect(_link, handshake, dials: true, closing);
     }
 }

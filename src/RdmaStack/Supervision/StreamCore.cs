@@ -95,7 +95,8 @@ internal sealed class StreamCore : IDisposable
 
     /// <summary>Background: builds this side's end of <paramref name="link"/> over an authenticated, routed handshake and
     /// hands it to the hot thread.</summary>
-    public void Connect(StreamLink link, ConnectionHandshake handshake, bool dials, CancellationToken cancellation)
+    /// <returns>The connection's generation (0 if the stream closed meanwhile).</returns>
+    public int Connect(StreamLink link, ConnectionHandshake handshake, bool dials, CancellationToken cancellation)
     {
         FabricOptions options = Fabric.Options;
         int index = link.Index;
@@ -105,7 +106,7 @@ internal sealed class StreamCore : IDisposable
             DecorateChannel = decorate is null ? null : channel => decorate(index, channel),
         };
         ILinkConnection connection = Fabric.Provider.Connect(setup, handshake, cancellation);
-        link.Post(connection);
+        return link.Post(connection);
     }
 
     /// <summary>Where the dialling side of <paramref name="link"/> dials, and with which secret: the link's peer, or the

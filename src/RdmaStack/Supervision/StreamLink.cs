@@ -112,8 +112,8 @@ internal sealed class StreamLink : ILinkAcceptor, IDisposable
     {
         ILinkConnection? old = Current;
         Current = connection.Connection;
+        SetDown(false); // before the generation: a dialer that sees the generation sees the link up (see LinkDialer)
         Volatile.Write(ref _installedGeneration, connection.Generation);
-        SetDown(false);
         return old;
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using RdmaStack.Cli.Demo;
 using RdmaStack.Cli.Perf;
-using RdmaStack.Tests.Providers.Verbs;
 
 namespace RdmaStack.Tests.Cli;
 
@@ -15,7 +14,7 @@ public sealed class PerfVerbsLabTests
     [InlineData(false)]
     public void Runs_every_size_over_its_own_connection(bool latency)
     {
-        VerbsLab.RequireDevices("rxe0", "rxe1");
+        LabDevices.Require("rxe0", "rxe1");
         PerfTest test = latency ? PerfTest.WriteLatency : PerfTest.WriteBandwidth;
         string json = Path.Combine(Path.GetTempPath(), $"rdmastack-perf-verbs-{Environment.ProcessId}-{test}.json");
         var provider = new ProviderChoice("verbs", "rxe0", "rxe1");

@@ -1,4 +1,4 @@
-namespace RdmaStack.Transport;
+namespace RdmaStack;
 
 /// <summary>
 /// Connection set-up or a native operation failed. The message names the operation and the cause
