@@ -110,6 +110,26 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>Reports an error of <paramref name="link"/>'s device to the publication, as a port error or a fatal
+    /// queue pair event of a real NIC would: the library fails the link over and re-establishes it.</summary>
+    /// <param name="publication">The publication.</param>
+    /// <param name="link">The link.</param>
+    public static void RaiseDeviceError(Publication publication, int link)
+    {
+        ArgumentNullException.ThrowIfNull(publication);
+        publication.RequestDeviceFailure(link, "injected device error (RdmaStack.Testing)");
+    }
+
+    /// <summary>Reports an error of <paramref name="link"/>'s device to the subscription: it tells the writer over every
+    /// link, which fails the stream over.</summary>
+    /// <param name="subscription">The subscription.</param>
+    /// <param name="link">The link.</param>
+    public static void RaiseDeviceError(Subscription subscription, int link)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        subscription.RequestDeviceFailure(link, "injected device error (RdmaStack.Testing)");
+    }
+
     private FaultInjectingChannel SlotChannel(int link) =>
         _slotChannels[link] ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Link {link} has carried no slots yet."));
 

@@ -104,6 +104,19 @@ public sealed partial class Fabric : IDisposable
     /// same stream on this host.</exception>
     public Subscription AddSubscription(string stream) => Add(stream, core => new Subscription(core));
 
+    /// <summary>Where link <paramref name="link"/> accepts connections (its <see cref="LinkOptions.Listen"/> endpoint,
+    /// with the port the system gave when it was 0; loopback for one host), starting the link's listener if it does
+    /// not run yet.</summary>
+    /// <param name="link">The link's index.</param>
+    /// <returns>The endpoint.</returns>
+    /// <exception cref="TransportException">The listener could not be started.</exception>
+    public IPEndPoint GetListenEndpoint(int link)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(link);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(link, Options.Links.Count);
+        return ListenerFor(link).LocalEndpoint;
+    }
+
     /// <summary>Pins the calling thread to <see cref="FabricOptions.HotCpus"/>[<paramref name="index"/>], a core the
     /// library keeps its own threads off.</summary>
     /// <param name="index">Which of the hot CPUs.</param>

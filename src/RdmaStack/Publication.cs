@@ -234,6 +234,14 @@ public sealed class Publication : IDisposable, IMeteredStream
     /// <summary>Closes the stream, flushing it for up to <see cref="FabricOptions.CloseTimeout"/> (see <see cref="Close"/>).</summary>
     public void Dispose() => Close(_core.Fabric.Options.CloseTimeout);
 
+    /// <summary>Reports a failure of link <paramref name="link"/>'s current connection as its device would (a port error,
+    /// a fatal event): the hot thread declares it at its next housekeeping. For fault injection.</summary>
+    internal void RequestDeviceFailure(int link, string reason)
+    {
+        StreamLink l = _core.Links[link];
+        l.RequestFailure(l.InstalledGeneration, LinkFailureCause.AsyncEvent, reason);
+    }
+
     int IMeteredStream.LinkStateCode(int link) => _writer.GetLinkState(link) switch
     {
         LinkState.Active => 2,

@@ -208,6 +208,14 @@ public sealed class Subscription : IDisposable, IMeteredStream
         LinkLog.Closed(_core.Fabric.Logger, "subscription", Stream, Position, Position);
     }
 
+    /// <summary>Reports a failure of link <paramref name="link"/>'s current connection as its device would; see
+    /// <see cref="Publication.RequestDeviceFailure"/>.</summary>
+    internal void RequestDeviceFailure(int link, string reason)
+    {
+        StreamLink l = _core.Links[link];
+        l.RequestFailure(l.InstalledGeneration, LinkFailureCause.AsyncEvent, reason);
+    }
+
     int IMeteredStream.LinkStateCode(int link) =>
         !_reader.IsLinkConnected(link) || _reader.IsLinkFailed(link) ? 0 : link == _reader.ActiveLink ? 2 : 1;
 

@@ -52,6 +52,7 @@ internal sealed class FailoverReader : IDisposable
     private long _lastHeartbeatSent;
     private long _lastIdlePublish;
     private int _switchedFrom = -1;
+    private long _switchedFromEpoch;
     private bool _disposed;
 
     /// <summary>Creates the reading end.</summary>
@@ -401,6 +402,7 @@ internal sealed class FailoverReader : IDisposable
         }
 
         _switchedFrom = _active;
+        _switchedFromEpoch = _links[_active].WriterEpoch;
         _active = newest;
         SegmentedQueueReader link = _links[newest];
         link.Seek(_position);
@@ -408,12 +410,17 @@ internal sealed class FailoverReader : IDisposable
         return true;
     }
 
-    /// <summary>The first message from the link the reader moved to has been delivered.</summary>
+    /// <summary>The first message from the link the reader moved to has been delivered. Moving off a link the writer
+    /// never activated (the first connection of a stream that started disconnected) is not a switch.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void OnSwitched(long first)
     {
-        Switches++;
-        SwitchedLink?.Invoke(this, new LinkSwitch(_switchedFrom, _active, first, _time.GetTimestamp(), _links[_active].WriterEpoch));
+        if (_switchedFromEpoch > 0)
+        {
+            Switches++;
+            SwitchedLink?.Invoke(this, new LinkSwitch(_switchedFrom, _active, first, _time.GetTimestamp(), _links[_active].WriterEpoch));
+        }
+
         _switchedFrom = -1;
     }
 

@@ -121,47 +121,11 @@ internal sealed class ConnectionHandshake : IDisposable
     /// <summary>Dials <paramref name="endpoint"/> (retrying while nothing listens there yet) and starts a handshake.</summary>
     /// <param name="endpoint">The listening side.</param>
     /// <param name="secret">The shared secret.</param>
-    /// <param name="timeout">How long to keep dialling, and then each read's limit.</param>
+    /// <param name="timeout">How long to keep dialling and, what is left of it, the whole handshake.</param>
     /// <returns>The handshake, not yet authenticated.</returns>
     /// <exception cref="TransportException">No connection within <paramref name="timeout"/>; the message names the endpoint and the last error.</exception>
-    public static ConnectionHandshake Connect(IPEndPoint endpoint, ReadOnlySpan<byte> secret, TimeSpan timeout)
-    {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        long deadline = Environment.TickCount64 + ToMilliseconds(timeout);
-        SocketException? last = null;
-        while (true)
-        {
-            var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64)));
-                socket.ConnectAsync(endpoint, cts.Token).AsTask().GetAwaiter().GetResult();
-                return new ConnectionHandshake(new NetworkStream(socket, ownsSocket: true), secret, timeout);
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.TimedOut)
-            {
-                socket.Dispose();
-                last = e;
-            }
-            catch (OperationCanceledException)
-            {
-                socket.Dispose();
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-
-            if (Environment.TickCount64 >= deadline)
-            {
-                throw new TransportException(
-                    $"handshake: could not connect to {endpoint} within {timeout.TotalSeconds:0.#} s ({last?.Message ?? "timed out"}).");
-            }
-
-            Thread.Sleep(50);
-        }
-    }
+    public static ConnectionHandshake Connect(IPEndPoint endpoint, ReadOnlySpan<byte> secret, TimeSpan timeout) =>
+        Connection.SideChannel.Dial(endpoint, HandshakeSecret.FromBytes(secret), Environment.TickCount64 + ToMilliseconds(timeout), CancellationToken.None);
 
     /// <summary>Accepts one connection on <paramref name="listener"/> and starts a handshake on it.</summary>
     /// <param name="listener">A started listener.</param>

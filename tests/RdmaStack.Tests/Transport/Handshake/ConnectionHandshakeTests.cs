@@ -228,6 +228,77 @@ public sealed class ConnectionHandshakeTests
     }
 
     [Fact]
+    public async Task Routes_a_stream_and_carries_the_lid_and_flags_of_an_infiniband_port()
+    {
+        ConnectionOffer writerSide = Offer(QueueEndpointRole.Writer, 0x11, ControlBlockDescriptor.Length) with { Lid = 0x1234, Flags = OfferFlags.InfiniBand };
+        ConnectionOffer readerSide = Offer(QueueEndpointRole.Reader, 0x22, Geometry.RingRegionLength) with { Lid = 0xBEEF, Flags = OfferFlags.InfiniBand };
+        using var listener = Listen();
+        Task<(StreamRoute Route, ConnectionOffer Peer)> server = Task.Run(() =>
+        {
+            using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
+            h.Authenticate();
+            StreamRoute route = h.ReceiveRoute();
+            h.AnswerRoute(null);
+            return (route, h.Exchange(readerSide));
+        }, TestContext.Current.CancellationToken);
+        using ConnectionHandshake client = ConnectionHandshake.Connect(Endpoint(listener), Secret, Timeout);
+        client.Authenticate();
+        client.RequestRoute(new StreamRoute("orders.v2", 3, ProviderKind.Verbs, QueueEndpointRole.Writer));
+        ConnectionOffer fromServer = client.Exchange(writerSide);
+        (StreamRoute route, ConnectionOffer fromClient) = await server;
+
+        Assert.Equal(new StreamRoute("orders.v2", 3, ProviderKind.Verbs, QueueEndpointRole.Writer), route);
+        Assert.Equal((0xBEEF, OfferFlags.InfiniBand), (fromServer.Lid, fromServer.Flags));
+        Assert.Equal((0x1234, OfferFlags.InfiniBand), (fromClient.Lid, fromClient.Flags));
+    }
+
+    [Fact]
+    public async Task A_refused_route_names_the_reason_on_the_dialling_side()
+    {
+        using var listener = Listen();
+        Task server = Task.Run(() =>
+        {
+            using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
+            h.Authenticate();
+            _ = h.ReceiveRoute();
+            h.AnswerRoute("no subscription of stream 'x' here");
+        }, TestContext.Current.CancellationToken);
+        using ConnectionHandshake client = ConnectionHandshake.Connect(Endpoint(listener), Secret, Timeout);
+        client.Authenticate();
+        TransportException e = Assert.Throws<TransportException>(() => client.RequestRoute(new StreamRoute("x", 0, ProviderKind.SharedMemory, QueueEndpointRole.Writer)));
+        await server;
+        Assert.Contains("the peer refused the stream: no subscription of stream 'x' here", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_peer_that_sends_one_byte_at_a_time_gets_one_deadline_for_the_whole_handshake()
+    {
+        using var listener = Listen();
+        var deadline = TimeSpan.FromSeconds(1);
+        Task<TransportException?> server = Task.Run(() => Record(() =>
+        {
+            using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, deadline);
+            h.Authenticate();
+        }), TestContext.Current.CancellationToken);
+        using var raw = new TcpClient();
+        await raw.ConnectAsync(Endpoint(listener), TestContext.Current.CancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        byte[] hello = new byte[ConnectionHandshake.HelloLength];
+        "RDMASTK\u0002"u8.CopyTo(hello);
+        hello[8] = 1;
+        for (int i = 0; i < hello.Length && !server.IsCompleted; i++)
+        {
+            raw.GetStream().WriteByte(hello[i]); // a byte every 150 ms: 41 bytes would take 6 s
+            await Task.Delay(150, TestContext.Current.CancellationToken);
+        }
+
+        TransportException? error = await server;
+        Assert.NotNull(error);
+        Assert.Contains("the whole handshake may take 1 s", error.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the handshake held on for {clock.Elapsed}");
+    }
+
+    [Fact]
     public void Rejects_a_short_secret() =>
         Assert.Throws<ArgumentException>(() => new ConnectionHandshake(new MemoryStream(), new byte[8], Timeout));
 
