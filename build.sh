@@ -99,6 +99,15 @@ cmd_generate() {
   setup_native
 }
 
+# Brings PublicAPI.Unshipped.txt of every library in line with its public API (after an intended change; review the diff).
+cmd_api() {
+  cmd_setup
+  local project
+  for project in src/RdmaStack/RdmaStack.csproj; do
+    python3 scripts/update-public-api.py "$project"
+  done
+}
+
 cli() {
   local exe="src/RdmaStack.Cli/bin/$CONFIG/net10.0/rdmastack"
   [ -x "$exe" ] || die "$exe not built"
@@ -152,6 +161,7 @@ usage: ./build.sh <command> [args]
   bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet; compare: ours vs the C limit vs UCX, bench/results/)
   lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, drill, all; default all)
   generate       setup + regenerate the libibverbs/librdmacm bindings (interop/*/Generated) and the layout probe
+  api            setup + bring each library's PublicAPI.Unshipped.txt in line with its public API (review the diff)
 TXT
 }
 
@@ -164,6 +174,7 @@ case "$cmd" in
   drill) cmd_drill "$@" ;;
   bench) cmd_bench "$@" ;;
   generate) cmd_generate "$@" ;;
+  api) cmd_api ;;
   lab) cmd_lab "$@" ;;
   help|-h|--help) usage ;;
   *) usage; die "unknown command '$cmd'" ;;

@@ -82,7 +82,7 @@ public sealed record FabricOptions
     /// <summary>Makes the idle strategy of the library's own waits on the caller's thread
     /// (<see cref="Publication.WaitForConnection"/>, <see cref="Publication.Close"/>): default spin, then yield, then
     /// sleep with back-off.</summary>
-    public Func<IIdleStrategy> IdleStrategy { get; init; } = static () => new BackoffIdleStrategy();
+    public Func<IIdleStrategy> IdleStrategy { get; init; } = static () => Threading.IdleStrategy.Backoff();
 
     /// <summary>CPUs kept for the application's hot threads (the threads that call Offer and Poll): the library never
     /// runs its own threads there, and <see cref="Fabric.PinHotThread"/> pins a thread to one of them. Null: none.</summary>

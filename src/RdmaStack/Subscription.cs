@@ -130,7 +130,7 @@ public sealed class Subscription : IDisposable, IMeteredStream
     /// <param name="limit">Most messages to deliver in this call.</param>
     /// <returns>Messages delivered (0 when nothing new is there).</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Poll<THandler>(ref THandler handler, int limit = int.MaxValue)
+    public int Poll<THandler>(ref THandler handler, int limit)
         where THandler : IMessageHandler, allows ref struct
     {
         int delivered = _reader.Poll(ref handler, limit);
@@ -142,11 +142,19 @@ public sealed class Subscription : IDisposable, IMeteredStream
         return delivered;
     }
 
+    /// <summary>Delivers every new message, in order, to <paramref name="handler"/>.</summary>
+    /// <typeparam name="THandler">A struct handler gets a direct call (no delegate, no allocation).</typeparam>
+    /// <param name="handler">Receives each message: its payload (valid only during the call) and sequence.</param>
+    /// <returns>Messages delivered (0 when nothing new is there).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Poll<THandler>(ref THandler handler)
+        where THandler : IMessageHandler, allows ref struct => Poll(ref handler, int.MaxValue);
+
     /// <summary>Delegate form of <see cref="Poll{THandler}(ref THandler, int)"/>.</summary>
     /// <param name="handler">Receives each message; cache the delegate to avoid allocating.</param>
     /// <param name="limit">Most messages to deliver in this call.</param>
     /// <returns>Messages delivered.</returns>
-    public int Poll(MessageHandler handler, int limit = int.MaxValue)
+    public int Poll(MessageHandler handler, int limit)
     {
         ArgumentNullException.ThrowIfNull(handler);
         var adapter = new DelegateHandler(handler);

@@ -14,7 +14,7 @@ internal static class CommandRunner
         {
             return body();
         }
-        catch (Exception e) when (e is TransportException or ArgumentException or InvalidOperationException or IOException or Threading.CpuAffinityException)
+        catch (Exception e) when (e is TransportException or ArgumentException or InvalidOperationException or IOException)
         {
             Console.Error.WriteLine($"rdmastack: {e.Message}");
             return SetupFailed;

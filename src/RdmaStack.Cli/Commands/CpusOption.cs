@@ -54,7 +54,7 @@ internal static class CpusOption
 
     private static int One(string part, string text)
     {
-        IReadOnlyList<int> cpus = CpuList.Parse(part);
+        IReadOnlyList<int> cpus = CpuAffinity.ParseCpuList(part);
         return cpus.Count == 1 ? cpus[0] : throw new FormatException($"'{text}' must name two single CPUs, sender then receiver (e.g. 0,1).");
     }
 

@@ -15,7 +15,7 @@ internal sealed class DrillOptionSet
 
     public Option<long?> Count { get; } = new("--count") { Description = "Messages to stream (default: 2,000,000 shm, 300,000 verbs)" };
 
-    public Option<int> Links { get; } = new("--links") { Description = $"Links in the group (2 to {ControlBlockDescriptor.MaxLinks}; verbs: 2)", DefaultValueFactory = _ => 2 };
+    public Option<int> Links { get; } = new("--links") { Description = $"Links in the group (2 to {FabricOptions.MaxLinks}; verbs: 2)", DefaultValueFactory = _ => 2 };
 
     public Option<int> Segments { get; } = new("--segments") { Description = "Segments per queue", DefaultValueFactory = _ => 4 };
 
@@ -49,9 +49,9 @@ internal sealed class DrillOptionSet
         Count.Validators.Add(r => { if (r.GetValueOrDefault<long?>() < 1) { r.AddError("--count must be at least 1."); } });
         Links.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 2 or > ControlBlockDescriptor.MaxLinks)
+            if (r.GetValueOrDefault<int>() is < 2 or > FabricOptions.MaxLinks)
             {
-                r.AddError($"--links must be 2 to {ControlBlockDescriptor.MaxLinks}: a failover needs a standby.");
+                r.AddError($"--links must be 2 to {FabricOptions.MaxLinks}: a failover needs a standby.");
             }
         });
         Size.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 8 or > SegmentedQueueGeometry.MaxSlotPayload) { r.AddError($"--size must be 8 to {SegmentedQueueGeometry.MaxSlotPayload}: the payload carries its sequence."); } });

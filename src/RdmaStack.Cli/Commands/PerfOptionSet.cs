@@ -3,6 +3,7 @@ using System.Globalization;
 using RdmaStack.Cli.Demo;
 using RdmaStack.Cli.Perf;
 using RdmaStack.Queues;
+using RdmaStack.Threading;
 
 namespace RdmaStack.Cli.Commands;
 
@@ -48,7 +49,7 @@ internal sealed class PerfOptionSet
         Warmup.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 0) { r.AddError("--warmup must not be negative."); } });
         Segments.Validators.Add(r => { if (r.GetValueOrDefault<int>() < SegmentedQueueGeometry.MinSegments) { r.AddError($"--segments must be at least {SegmentedQueueGeometry.MinSegments}."); } });
         Slots.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--slots must be at least 1."); } });
-        Idle.AcceptOnlyFromAmong([.. IdleStrategies.Names]);
+        Idle.AcceptOnlyFromAmong([.. IdleStrategy.Names]);
         Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
     }
 

@@ -56,7 +56,7 @@ internal static class DemoReceiver
             }
             else
             {
-                BusySpinIdleStrategy.Pause();
+                IdleStrategy.Pause();
             }
         }
 
@@ -85,7 +85,7 @@ internal static class DemoReceiver
                     echo.DoWork(); // the echo stream's heartbeats go on while this thread waits for a ping
                 }
 
-                BusySpinIdleStrategy.Pause();
+                IdleStrategy.Pause();
             }
         }
 
@@ -142,7 +142,7 @@ internal static class DemoReceiver
                     return;
                 }
 
-                BusySpinIdleStrategy.Pause();
+                IdleStrategy.Pause();
             }
 
             Echoed++;

@@ -64,7 +64,7 @@ internal static class DemoSender
                 overdue = Stopwatch.GetTimestamp() - streakStart > stallTicks;
             }
 
-            BusySpinIdleStrategy.Pause();
+            IdleStrategy.Pause();
             pongs.DoWork(); // the peer's heartbeats on the stream back, while this thread only writes
         }
 
@@ -100,7 +100,7 @@ internal static class DemoSender
                     break;
                 }
 
-                BusySpinIdleStrategy.Pause();
+                IdleStrategy.Pause();
             }
 
             if (status < 0)
@@ -126,7 +126,7 @@ internal static class DemoSender
                     break;
                 }
 
-                BusySpinIdleStrategy.Pause();
+                IdleStrategy.Pause();
             }
 
             long t1 = Stopwatch.GetTimestamp();

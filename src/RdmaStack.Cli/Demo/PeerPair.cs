@@ -12,8 +12,8 @@ internal static class PeerPair
     /// <summary>Starts the line a peer prints its result on.</summary>
     public const string ResultPrefix = "RESULT ";
 
-    /// <summary>Runs both peers to the end (or until <paramref name="limit"/>, then kills them) and removes the
-    /// shared mappings named after <paramref name="name"/>.</summary>
+    /// <summary>Runs both peers to the end (or until <paramref name="limit"/>, then kills them). What a killed peer left
+    /// in /dev/shm the library removes at the next start.</summary>
     /// <param name="command">The hidden peer command ("demo-peer", "perf-peer").</param>
     /// <param name="name">The run's unique name; the peers' mappings are /dev/shm/rdmastack.NAME.*.</param>
     /// <param name="arguments">The options both peers get after --role and --name.</param>
@@ -25,31 +25,21 @@ internal static class PeerPair
     {
         using Peer receiver = Peer.Start(command, "receiver", name, arguments, onLine, onError);
         using Peer sender = Peer.Start(command, "sender", name, arguments, onLine, onError);
-        try
+        bool finished = sender.Process.WaitForExit(limit) & receiver.Process.WaitForExit(limit);
+        if (!finished)
         {
-            bool finished = sender.Process.WaitForExit(limit) & receiver.Process.WaitForExit(limit);
-            if (!finished)
-            {
-                sender.Kill();
-                receiver.Kill();
-                return new PeerPairOutcome(null, null, -1, -1, $"a {command} process did not finish within {limit.TotalSeconds:0} s and was stopped");
-            }
+            sender.Kill();
+            receiver.Kill();
+            return new PeerPairOutcome(null, null, -1, -1, $"a {command} process did not finish within {limit.TotalSeconds:0} s and was stopped");
+        }
 
-            // The parameterless wait also drains the redirected output, so the result line is in.
-            sender.Process.WaitForExit();
-            receiver.Process.WaitForExit();
-            string? error = receiver.Result is null || sender.Result is null
-                ? $"a {command} process exited without a result (receiver exit {receiver.Process.ExitCode}, sender exit {sender.Process.ExitCode})"
-                : null;
-            return new PeerPairOutcome(receiver.Result, sender.Result, receiver.Process.ExitCode, sender.Process.ExitCode, error);
-        }
-        finally
-        {
-            foreach (string file in Directory.EnumerateFiles(Providers.SharedMemory.SharedMemoryProvider.Directory, $"rdmastack.{name}.*"))
-            {
-                File.Delete(file);
-            }
-        }
+        // The parameterless wait also drains the redirected output, so the result line is in.
+        sender.Process.WaitForExit();
+        receiver.Process.WaitForExit();
+        string? error = receiver.Result is null || sender.Result is null
+            ? $"a {command} process exited without a result (receiver exit {receiver.Process.ExitCode}, sender exit {sender.Process.ExitCode})"
+            : null;
+        return new PeerPairOutcome(receiver.Result, sender.Result, receiver.Process.ExitCode, sender.Process.ExitCode, error);
     }
 
     private sealed class Peer : IDisposable

@@ -66,7 +66,7 @@ internal sealed class PeerStreams : IDisposable
 
     private void WaitConnected(TimeSpan timeout)
     {
-        var idle = new BackoffIdleStrategy();
+        IIdleStrategy idle = IdleStrategy.Backoff();
         long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (!Outbound.IsConnected || !Inbound.IsConnected)
         {

@@ -135,7 +135,7 @@ internal static class FailoverDrill
                 HotThread.Pin("sender", _o.Cpus);
                 WriteLoop();
             }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException or CpuAffinityException)
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
                 _error = $"writer: {e.Message}";
                 Stop = true;
@@ -149,7 +149,7 @@ internal static class FailoverDrill
                 HotThread.Pin("receiver", _o.Cpus);
                 ReadLoop();
             }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException or CpuAffinityException)
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
             {
                 _error = $"reader: {e.Message}";
             }
@@ -248,7 +248,7 @@ internal static class FailoverDrill
                         Stop = true;
                     }
 
-                    BusySpinIdleStrategy.Pause();
+                    IdleStrategy.Pause();
                 }
             }
         }
@@ -317,7 +317,7 @@ internal static class FailoverDrill
                 }
                 else
                 {
-                    BusySpinIdleStrategy.Pause();
+                    IdleStrategy.Pause();
                 }
             }
         }

@@ -23,10 +23,11 @@ internal static class PerfPeer
 
             if (options.LockMemory)
             {
-                notes.Add($"{role}: {MemoryLock.LockAll().Message}");
+                MemoryLock.TryLockAll(out string locked);
+                notes.Add($"{role}: {locked}");
             }
 
-            IIdleStrategy idle = IdleStrategies.Create(options.Idle);
+            IIdleStrategy idle = IdleStrategy.Parse(options.Idle);
             timerTicks = LatencyStatistics.TimerCostTicks();
             foreach (int size in options.Sizes)
             {
@@ -46,7 +47,7 @@ internal static class PerfPeer
                 WaitForOne(input, idle, options, $"the peer finishing {size} B");
             }
         }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException or TransportException or CpuAffinityException or ArgumentException)
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or TransportException or ArgumentException)
         {
             return new PerfPeerResult { Role = role, Sizes = sizes, Notes = notes, TimerCostNs = Ns(timerTicks), Error = e.Message };
         }

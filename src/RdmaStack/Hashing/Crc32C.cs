@@ -18,7 +18,7 @@ namespace RdmaStack.Hashing;
 /// GF(2), so crc(A|B) = shift(crc(A), |B|) xor crc(0, B), where shift appends |B| zero bytes and is
 /// applied through four 256-entry tables built once from the instruction itself.</para>
 /// </remarks>
-public static class Crc32C
+internal static class Crc32C
 {
     /// <summary>The register value a computation starts from.</summary>
     public const uint Seed = 0xFFFF_FFFFu;

@@ -23,7 +23,7 @@ namespace RdmaStack.Queues;
 /// The reader keeps an identical 64-byte block as the source of these writes; each is one aligned
 /// 8-byte write, so it lands whole.
 /// </remarks>
-public static class ControlBlockDescriptor
+internal static class ControlBlockDescriptor
 {
     /// <summary>Offset of the reader's published head.</summary>
     public const int HeadOffset = 0;

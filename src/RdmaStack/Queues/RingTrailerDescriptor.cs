@@ -23,7 +23,7 @@ namespace RdmaStack.Queues;
 /// </code>
 /// The three words travel in one 24-byte write.
 /// </remarks>
-public static class RingTrailerDescriptor
+internal static class RingTrailerDescriptor
 {
     /// <summary>Offset (from the trailer's start) of the writer's heartbeat counter.</summary>
     public const int WriterHeartbeatOffset = 0;

@@ -18,7 +18,7 @@ namespace RdmaStack.Queues;
 /// from any thread.</para>
 /// <para>Hot path: no allocation, lock or system call; one 8-byte write per finished segment.</para>
 /// </remarks>
-public sealed unsafe class SegmentedQueueReader : IDisposable
+internal sealed unsafe class SegmentedQueueReader : IDisposable
 {
     /// <summary>Default number of polls a slot with a bad CRC is re-read before it is called corrupt.</summary>
     public const int DefaultChecksumRetryLimit = 4096;

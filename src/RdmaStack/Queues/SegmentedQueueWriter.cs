@@ -15,7 +15,7 @@ namespace RdmaStack.Queues;
 /// <para>Thread-safety: one writer thread. <see cref="Position"/> may be read from any thread.</para>
 /// <para>Hot path: no allocation, lock or system call after construction.</para>
 /// </remarks>
-public sealed unsafe class SegmentedQueueWriter : IDisposable
+internal sealed unsafe class SegmentedQueueWriter : IDisposable
 {
     private readonly IRemoteWriteChannel _channel;
     private readonly MemoryRegion _control;

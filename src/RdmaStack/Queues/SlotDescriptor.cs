@@ -29,7 +29,7 @@ namespace RdmaStack.Queues;
 /// the order in which the bytes of one write land, so the reader never trusts the sequence alone: it
 /// accepts a slot only when the sequence is the one it expects and the CRC over the whole slot holds.
 /// </remarks>
-public static class SlotDescriptor
+internal static class SlotDescriptor
 {
     /// <summary>Offset of the 64-bit sequence number.</summary>
     public const int SequenceOffset = 0;

@@ -6,7 +6,7 @@ namespace RdmaStack.Threading;
 /// for long stretches (a standby link's poller, a health monitor); not for a hot latency path, since a
 /// sleeping thread takes tens of microseconds to wake here.
 /// </summary>
-public sealed class BackoffIdleStrategy : IIdleStrategy
+internal sealed class BackoffIdleStrategy : IIdleStrategy
 {
     private long _idlePasses;
     private TimeSpan _park;

@@ -7,7 +7,7 @@ namespace RdmaStack.Threading;
 /// Never leaves the CPU: one pause instruction per idle pass. The lowest latency, for a thread that owns
 /// its core (pinned, ideally isolated); on a shared core it takes the time of everything else there.
 /// </summary>
-public sealed class BusySpinIdleStrategy : IIdleStrategy
+internal sealed class BusySpinIdleStrategy : IIdleStrategy
 {
     /// <summary>A shared instance (the strategy has no state).</summary>
     public static BusySpinIdleStrategy Instance { get; } = new();

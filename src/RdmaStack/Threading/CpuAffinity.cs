@@ -16,6 +16,17 @@ public static unsafe class CpuAffinity
     // 1024 CPUs, the size glibc's cpu_set_t has; enough for every machine this runs on.
     private const int MaskWords = 16;
 
+    /// <summary>Parses a CPU list in the kernel's format ("0-3,8,10-11").</summary>
+    /// <param name="text">The list.</param>
+    /// <returns>The CPUs, ascending, without repeats.</returns>
+    /// <exception cref="FormatException">Not a CPU list; the message quotes the bad part.</exception>
+    public static IReadOnlyList<int> ParseCpuList(string text) => CpuList.Parse(text);
+
+    /// <summary>Formats CPUs in the kernel's list format ("0-3,8,10-11").</summary>
+    /// <param name="cpus">The CPUs.</param>
+    /// <returns>The list.</returns>
+    public static string FormatCpuList(IEnumerable<int> cpus) => CpuList.Format(cpus);
+
     /// <summary>Whether thread pinning is available here (Linux).</summary>
     public static bool IsSupported => OperatingSystem.IsLinux();
 

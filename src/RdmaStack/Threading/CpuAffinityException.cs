@@ -1,7 +1,7 @@
 namespace RdmaStack.Threading;
 
 /// <summary>The kernel refused to change or report a thread's CPU affinity; the message carries errno and its text.</summary>
-public sealed class CpuAffinityException : Exception
+internal sealed class CpuAffinityException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>
     public CpuAffinityException()

@@ -5,7 +5,7 @@ namespace RdmaStack.Threading;
 
 /// <summary>The kernel's CPU list format ("0-3,8,10-11"), as in /sys/devices/system/cpu/isolated,
 /// isolcpus= and taskset -c.</summary>
-public static class CpuList
+internal static class CpuList
 {
     /// <summary>The largest CPU number accepted (the kernel's default CONFIG_NR_CPUS bound).</summary>
     public const int MaxCpu = 8191;

@@ -6,4 +6,4 @@ namespace RdmaStack.Threading;
 /// <param name="Region">The memory; dispose it to unmap.</param>
 /// <param name="Backing">Which kind of pages back it.</param>
 /// <param name="Message">One line for the report: the backing and, if not huge, why not.</param>
-public sealed record HugePageAllocation(MemoryRegion Region, HugePageBacking Backing, string Message);
+internal sealed record HugePageAllocation(MemoryRegion Region, HugePageBacking Backing, string Message);

@@ -1,7 +1,7 @@
 namespace RdmaStack.Threading;
 
 /// <summary>What backs a block from <see cref="HugePageMemory.Allocate"/>.</summary>
-public enum HugePageBacking
+internal enum HugePageBacking
 {
     /// <summary>Ordinary pages (no huge pages were available).</summary>
     None,

@@ -11,7 +11,7 @@ namespace RdmaStack.Threading;
 /// huge pages (madvise MADV_HUGEPAGE on a 2 MiB-aligned block), and otherwise ordinary pages — always
 /// with a one-line <see cref="HugePageAllocation.Message"/> saying which and why.
 /// </summary>
-public static unsafe class HugePageMemory
+internal static unsafe class HugePageMemory
 {
     /// <summary>Allocates <paramref name="length"/> zeroed bytes, huge-page backed where possible.</summary>
     /// <param name="length">Bytes wanted (rounded up to the page size used).</param>

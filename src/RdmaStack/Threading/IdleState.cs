@@ -1,7 +1,7 @@
 namespace RdmaStack.Threading;
 
 /// <summary>Where an escalating idle strategy is in its idle streak.</summary>
-public enum IdleState
+internal enum IdleState
 {
     /// <summary>Not idle: the last pass did work (or nothing was called yet).</summary>
     NotIdle,

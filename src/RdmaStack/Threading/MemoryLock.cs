@@ -9,10 +9,20 @@ namespace RdmaStack.Threading;
 /// </summary>
 public static class MemoryLock
 {
-    /// <summary>Locks current and future pages. Does not throw for a refusal the system is entitled to:
-    /// the result says why (RLIMIT_MEMLOCK too small, no CAP_IPC_LOCK) and what to change.</summary>
-    /// <returns>Whether the lock took, and a one-line explanation either way.</returns>
-    public static MemoryLockResult LockAll()
+    /// <summary>Locks every page of the process into memory (mlockall(MCL_CURRENT|MCL_FUTURE)), so that no page of a
+    /// ring or a hot thread's stack is ever paged out or faulted in on the message path. Does not throw for a refusal
+    /// the system is entitled to: the message says why (RLIMIT_MEMLOCK too small, no CAP_IPC_LOCK) and what to change.</summary>
+    /// <param name="message">What happened, in one line: locked, or why not and how to allow it.</param>
+    /// <returns>True if memory is locked.</returns>
+    public static bool TryLockAll(out string message)
+    {
+        MemoryLockResult result = LockAll();
+        message = result.Message;
+        return result.Locked;
+    }
+
+    /// <summary>As <see cref="TryLockAll"/>, both answers in one record.</summary>
+    internal static MemoryLockResult LockAll()
     {
         if (!OperatingSystem.IsLinux())
         {

@@ -3,4 +3,4 @@ namespace RdmaStack.Threading;
 /// <summary>What <see cref="MemoryLock.LockAll"/> achieved.</summary>
 /// <param name="Locked">True when all current and future pages are locked.</param>
 /// <param name="Message">One line for the report: what happened and, on failure, what to change.</param>
-public sealed record MemoryLockResult(bool Locked, string Message);
+internal sealed record MemoryLockResult(bool Locked, string Message);

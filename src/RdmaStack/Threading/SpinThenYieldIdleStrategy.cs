@@ -4,7 +4,7 @@ namespace RdmaStack.Threading;
 /// Spins for a number of idle passes, then yields the CPU (sched_yield) on every further idle pass:
 /// low latency while traffic flows, and room for other threads on a core that is not the thread's own.
 /// </summary>
-public sealed class SpinThenYieldIdleStrategy : IIdleStrategy
+internal sealed class SpinThenYieldIdleStrategy : IIdleStrategy
 {
     /// <summary>The default number of spinning passes before yielding.</summary>
     public const int DefaultMaxSpins = 1000;

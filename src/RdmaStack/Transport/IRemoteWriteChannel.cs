@@ -12,7 +12,7 @@ namespace RdmaStack.Transport;
 /// A signaled write's completion also retires every unsignaled write posted before it.
 /// Single producer: one thread posts and polls.
 /// </remarks>
-public interface IRemoteWriteChannel : IDisposable
+internal interface IRemoteWriteChannel : IDisposable
 {
     /// <summary>The local memory the writes read from.</summary>
     MemoryRegion Source { get; }

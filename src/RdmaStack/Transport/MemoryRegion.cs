@@ -13,7 +13,7 @@ namespace RdmaStack.Transport;
 /// <see cref="Dispose"/>; the data path uses the cached address and never touches the handle.
 /// Not thread-safe for disposal; reads and writes of the memory follow the queue's own protocol.
 /// </remarks>
-public sealed unsafe class MemoryRegion : IDisposable
+internal sealed unsafe class MemoryRegion : IDisposable
 {
     private readonly SafeHandle _owner;
     private readonly IDisposable? _resources;

@@ -1,7 +1,7 @@
 namespace RdmaStack.Transport;
 
 /// <summary>What became of one posted one-sided write.</summary>
-public enum WriteStatus
+internal enum WriteStatus
 {
     /// <summary>The write was accepted by the send queue.</summary>
     Posted = 0,

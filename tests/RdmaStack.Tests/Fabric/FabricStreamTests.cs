@@ -47,7 +47,9 @@ public sealed class FabricStreamTests
 
         faults.Kill(victim);
         s.Stream(3_000);
-        s.PumpUntil(() => s.Publication.GetLinkState(victim) == LinkState.Standby, "the killed link back as the standby");
+        s.PumpUntil(
+            () => s.Publication.GetLinkState(victim) == LinkState.Standby && s.SubscriptionConnections.Any(c => c.Link == victim && c.Generation == 2),
+            "the killed link back as the standby, on both sides");
 
         s.AssertExactlyOnceInOrder();
         LinkFailure failure = Assert.Single(s.PublicationFailures);

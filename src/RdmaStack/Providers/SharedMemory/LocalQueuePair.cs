@@ -8,7 +8,7 @@ namespace RdmaStack.Providers.SharedMemory;
 /// provider's channel: the same data path as between processes, without files. For tests, drills and
 /// benchmarks; <see cref="Ring"/> is exposed so a test can damage a slot the way a faulty link would.
 /// </summary>
-public sealed class LocalQueuePair : IDisposable
+internal sealed class LocalQueuePair : IDisposable
 {
     internal LocalQueuePair(SegmentedQueueWriter writer, SegmentedQueueReader reader, MemoryRegion ring)
     {

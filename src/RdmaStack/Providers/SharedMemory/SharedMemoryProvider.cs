@@ -9,7 +9,7 @@ namespace RdmaStack.Providers.SharedMemory;
 /// (or two threads) of one host. The reader's ring lives in /dev/shm/rdmastack.NAME.ring, the writer's
 /// control block in /dev/shm/rdmastack.NAME.ctl; each side creates its own and attaches to the other's.
 /// </summary>
-public static partial class SharedMemoryProvider
+internal static partial class SharedMemoryProvider
 {
     /// <summary>The folder the mappings live in: /dev/shm where it exists, else the temporary folder.</summary>
     public static string Directory { get; } = System.IO.Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();

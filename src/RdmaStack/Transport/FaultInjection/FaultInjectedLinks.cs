@@ -8,7 +8,7 @@ namespace RdmaStack.Transport.FaultInjection;
 /// <see cref="FaultInjectingChannel"/> sharing one <see cref="LinkFaultSwitch"/>: the test bench of the
 /// failover layer (drills and tests build their groups from it).
 /// </summary>
-public sealed class FaultInjectedLinks : IDisposable
+internal sealed class FaultInjectedLinks : IDisposable
 {
     private readonly LocalQueuePair[] _pairs;
 

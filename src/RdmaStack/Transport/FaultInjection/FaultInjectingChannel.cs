@@ -11,7 +11,7 @@ namespace RdmaStack.Transport.FaultInjection;
 /// memory, inline verbs writes). Held-back writes land in their original order when released, as on a
 /// reliable connection. Arm faults from any thread; the data path only reads one volatile word.
 /// </remarks>
-public sealed class FaultInjectingChannel : IRemoteWriteChannel
+internal sealed class FaultInjectingChannel : IRemoteWriteChannel
 {
     private readonly IRemoteWriteChannel _inner;
     private readonly long _dataLimit;

@@ -5,7 +5,7 @@ namespace RdmaStack.Transport.FaultInjection;
 /// writer's slot writes and the reader's head writes at once, as a real link-down does.
 /// </summary>
 /// <remarks>Thread-safe: a drill kills from one thread while both ends post from theirs.</remarks>
-public sealed class LinkFaultSwitch
+internal sealed class LinkFaultSwitch
 {
     private int _killed;
 
