@@ -55,6 +55,9 @@ internal sealed unsafe class LoopbackFabric : IDisposable
     /// <summary>The next IND2MemoryRegion::Register fails with this status (through the OVERLAPPED in Pending mode).</summary>
     public int? FailNextRegistration { get; set; }
 
+    /// <summary>The next IND2QueuePair::Send (the set-up's first message) fails with this status as its result.</summary>
+    public int? FailNextSend { get; set; }
+
     /// <summary>Requests that went pending and were completed through their OVERLAPPED in <see cref="LoopbackCompletionMode.Pending"/>.</summary>
     public int DeferredCompletions { get; private set; }
 

@@ -157,6 +157,12 @@ internal sealed unsafe class LoopbackQueuePair : LoopbackComObject
 
             ulong index = ++_posted;
             int status = FailureOrSuccess();
+            if (Fabric.FailNextSend is int injected)
+            {
+                Fabric.FailNextSend = null;
+                status = injected;
+            }
+
             uint length = 0;
             for (uint i = 0; i < count; i++)
             {

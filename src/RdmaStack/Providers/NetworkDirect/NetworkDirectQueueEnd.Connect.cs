@@ -78,10 +78,26 @@ internal sealed partial class NetworkDirectQueueEnd
         }
         catch
         {
-            connector?.Dispose();
+            if (connector is not null)
+            {
+                CloseQuietly(connector);
+            }
+
             disconnect.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Disconnects a connector that may have connected before a later step failed, then releases it.</summary>
+    private static unsafe void CloseQuietly(NetworkDirectObjectHandle connector)
+    {
+        var nd = connector.As<IND2Connector>();
+        using (var overlapped = new NetworkDirectOverlapped())
+        {
+            overlapped.Complete((IND2Overlapped*)nd, nd->Disconnect(overlapped.Reset()), NetworkDirectOverlapped.TeardownTimeout);
+        }
+
+        connector.Dispose();
     }
 
     /// <summary>Binds a listener to the adapter's address on a port the provider picks, listens, and returns where.</summary>

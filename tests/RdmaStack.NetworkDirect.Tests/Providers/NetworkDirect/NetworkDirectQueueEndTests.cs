@@ -126,6 +126,31 @@ public class NetworkDirectQueueEndTests
     }
 
     [Fact]
+    public void A_first_message_that_fails_fails_the_set_up_and_leaves_no_connection_behind()
+    {
+        using var hosts = new LoopbackHosts();
+        var options = new NetworkDirectConnectionOptions { SetupTimeout = TimeSpan.FromMilliseconds(500) };
+        using NetworkDirectQueueEnd writer = NetworkDirectQueueEnd.Create(hosts.A[0], s_geometry, QueueEndpointRole.Writer, 0, NetworkDirectConnectionSide.Dial, options);
+        using NetworkDirectQueueEnd reader = NetworkDirectQueueEnd.Create(hosts.B[0], s_geometry, QueueEndpointRole.Reader, 0, NetworkDirectConnectionSide.Accept, options);
+        hosts.Fabric.FailNextSend = ndstatus.ND_IO_TIMEOUT;
+        byte[] key = QueueConnections.NewKey();
+        Exception? accepted = null;
+        var accepting = new Thread(() => accepted = Record.Exception(() => reader.Connect(writer.Offer, key)));
+        accepting.Start();
+        var e = Assert.Throws<TransportException>(() => writer.Connect(reader.Offer, key));
+        accepting.Join();
+        Assert.Contains("the first Send to the acceptor failed with ND_IO_TIMEOUT", e.Message, StringComparison.Ordinal);
+        // The dialler gave up and disconnected: the acceptor's receive is flushed (or, had it not been, timed out).
+        Assert.Contains("the receive of the dialler's first message", Assert.IsType<TransportException>(accepted).Message, StringComparison.Ordinal);
+        writer.Dispose();
+        reader.Dispose();
+        hosts.Dispose();
+
+        // Both connectors had connected: they were disconnected before their release (else the double says so).
+        hosts.Fabric.AssertClean();
+    }
+
+    [Fact]
     public void Tears_down_in_reverse_creation_order()
     {
         var hosts = new LoopbackHosts();
