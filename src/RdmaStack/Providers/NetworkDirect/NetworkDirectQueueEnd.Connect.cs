@@ -1,7 +1,6 @@
 using System.Net;
 using RdmaStack.Interop.NetworkDirect;
 using RdmaStack.Transport;
-using RdmaStack.Transport.Handshake;
 
 namespace RdmaStack.Providers.NetworkDirect;
 
