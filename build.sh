@@ -70,6 +70,22 @@ test_lab() {
   done
 }
 
+# The Windows build (issue 15): the library and the CLI compiled for win-x64, as a Windows host would build them
+# (NetworkDirect is Windows' RDMA interface; nothing of this build runs here). Its own artifacts folder keeps the
+# Linux build's obj/ and bin/ as they are. Counted as one test, passed or failed.
+test_windows_build() {
+  local out="$ARTIFACTS/win-x64" start=$SECONDS ok=1 p
+  log "windows build: dotnet build -r win-x64 of src/RdmaStack and src/RdmaStack.Cli"
+  for p in src/RdmaStack/RdmaStack.csproj src/RdmaStack.Cli/RdmaStack.Cli.csproj; do
+    dotnet build "$p" -c "$CONFIG" -r win-x64 --artifacts-path "$out" -v q -nologo -clp:ErrorsOnly || ok=0
+  done
+  if [ $ok = 1 ]; then
+    passed=$((passed + 1)); log "windows build: passed in $((SECONDS - start)) s ($out)"
+  else
+    echo "windows build: failed (dotnet build -r win-x64, above)"; failed=$((failed + 1)); rc=1
+  fi
+}
+
 # Runs every test assembly (xunit v3 executables), then the Soft-RoCE lab, and prints the total as the last line:
 #   N passed, N failed, N skipped
 cmd_test() {
@@ -85,6 +101,7 @@ cmd_test() {
     dotnet "$dll" -noColor -xml "$results/$name.xml" "$@" || rc=1
     tally_report "$results/$name.xml" "$name"
   done
+  test_windows_build
   test_lab
   echo "$passed passed, $failed failed, $skipped skipped"
   [ $failed -eq 0 ] && [ $rc -eq 0 ]
@@ -154,7 +171,7 @@ usage() {
 usage: ./build.sh <command> [args]
   setup          install what the build needs (apt packages, NuGet restore, native build); idempotent
   build          setup + compile everything (Release)
-  test [args]    setup + build + every test suite, then the Soft-RoCE lab (RDMASTACK_SKIP_LAB=1: without it);
+  test [args]    setup + build + every test suite, the win-x64 build, then the Soft-RoCE lab (RDMASTACK_SKIP_LAB=1: without it);
                  ends with "N passed, N failed, N skipped"
   demo [args]    setup + build + `rdmastack demo` (two processes, segmented queue over shared memory)
   drill [args]   setup + build + `rdmastack drill` (failover drill: 1,000 injected link failures, nothing lost)
