@@ -28,6 +28,9 @@ internal sealed class InMemoryStream : IMessageStreamOut, IMessageStreamIn
 
     public long Offered { get; private set; }
 
+    /// <summary>While set, nothing is delivered (a slow or stalled link); offers still queue.</summary>
+    public bool Held { get; set; }
+
     public long Offer(ReadOnlySpan<byte> message)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(message.Length, MaxMessageLength, nameof(message));
@@ -60,7 +63,7 @@ internal sealed class InMemoryStream : IMessageStreamOut, IMessageStreamIn
         where THandler : IMessageHandler, allows ref struct
     {
         int delivered = 0;
-        while (delivered < limit)
+        while (delivered < limit && !Held)
         {
             (byte[] Message, long Sequence) next;
             lock (_lock)
