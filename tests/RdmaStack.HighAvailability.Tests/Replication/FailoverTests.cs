@@ -48,9 +48,7 @@ public class FailoverTests(ITestOutputHelper output)
                 }
             }
             : null;
-        ServerSlot first = cluster.Start(0, ReplicaRole.Primary, hook: hook, dropUndeliveredOnCrash: dropUndelivered);
-        ServerSlot second = cluster.Start(1, ReplicaRole.Backup);
-        cluster.WaitUntil(() => first.Node.IsMirrored && second.Node.IsJoined, "the backup to join");
+        (ServerSlot first, ServerSlot second) = cluster.StartPair(hook, dropUndelivered);
         cluster.AddClients(Clients);
 
         cluster.Drive(BeforeKill);

@@ -94,6 +94,15 @@ internal sealed class ReplicaCluster : IDisposable
         return slot;
     }
 
+    /// <summary>Starts replica 0 as the primary and replica 1 as its backup, and waits until the backup joined.</summary>
+    public (ServerSlot Primary, ServerSlot Backup) StartPair(Action<ReplicaHookPoint, long>? hook = null, bool dropUndeliveredOnCrash = false)
+    {
+        ServerSlot primary = Start(0, ReplicaRole.Primary, hook: hook, dropUndeliveredOnCrash: dropUndeliveredOnCrash);
+        ServerSlot backup = Start(1, ReplicaRole.Backup);
+        WaitUntil(() => primary.Node.IsMirrored && backup.Node.IsJoined, "the backup to join");
+        return (primary, backup);
+    }
+
     /// <summary>Adds clients (ids 1, 2, ...), each connected to both replicas, with seeded order flows.</summary>
     public void AddClients(int count, int window = 16)
     {

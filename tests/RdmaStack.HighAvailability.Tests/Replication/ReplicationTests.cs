@@ -14,9 +14,7 @@ public class ReplicationTests(ITestOutputHelper output)
     public void Primary_and_backup_digests_agree_at_every_checkpoint()
     {
         using var cluster = new ReplicaCluster();
-        ServerSlot primary = cluster.Start(0, ReplicaRole.Primary);
-        ServerSlot backup = cluster.Start(1, ReplicaRole.Backup);
-        cluster.WaitUntil(() => primary.Node.IsMirrored && backup.Node.IsJoined, "the backup to join");
+        (ServerSlot primary, ServerSlot backup) = cluster.StartPair();
         cluster.AddClients(4);
         cluster.Drive(150);
         cluster.WaitUntil(() => backup.Node.LastSequence == primary.Node.LastSequence, "the backup to catch up");
@@ -50,9 +48,7 @@ public class ReplicationTests(ITestOutputHelper output)
 
             return engine;
         });
-        ServerSlot primary = cluster.Start(0, ReplicaRole.Primary);
-        ServerSlot backup = cluster.Start(1, ReplicaRole.Backup);
-        cluster.WaitUntil(() => primary.Node.IsMirrored && backup.Node.IsJoined, "the backup to join");
+        (ServerSlot primary, ServerSlot backup) = cluster.StartPair();
         cluster.AddClients(3);
         cluster.Drive(80);
         cluster.WaitUntil(() => backup.Node.Divergence is not null, "the divergence to be reported");
@@ -76,9 +72,7 @@ public class ReplicationTests(ITestOutputHelper output)
     public void Backup_death_and_return_keeps_the_service_up_and_the_returned_backup_in_step()
     {
         using var cluster = new ReplicaCluster();
-        ServerSlot primary = cluster.Start(0, ReplicaRole.Primary);
-        ServerSlot backup = cluster.Start(1, ReplicaRole.Backup);
-        cluster.WaitUntil(() => primary.Node.IsMirrored && backup.Node.IsJoined, "the backup to join");
+        (ServerSlot primary, ServerSlot backup) = cluster.StartPair();
         cluster.AddClients(3);
         cluster.Drive(50);
 
@@ -118,9 +112,7 @@ public class ReplicationTests(ITestOutputHelper output)
     {
         const int flushRecords = 16;
         using var cluster = new ReplicaCluster { FlushRecords = flushRecords, FlushInterval = TimeSpan.FromHours(1) };
-        ServerSlot primary = cluster.Start(0, ReplicaRole.Primary);
-        ServerSlot backup = cluster.Start(1, ReplicaRole.Backup);
-        cluster.WaitUntil(() => primary.Node.IsMirrored && backup.Node.IsJoined, "the backup to join");
+        (ServerSlot primary, ServerSlot backup) = cluster.StartPair();
         cluster.AddClients(3);
         cluster.Drive(100);
         long processed = primary.Node.LastSequence;
