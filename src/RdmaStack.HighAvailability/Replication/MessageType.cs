@@ -8,7 +8,7 @@ namespace RdmaStack.HighAvailability.Replication;
 /// SnapshotBegin SnapshotChunk* SnapshotEnd                        when a backup joins
 /// </code>
 /// Backup to primary: Join until the snapshot arrives, IntentAck(N,k), RecordAck(N) (every record up to N is
-/// held), Heartbeat, Leave. Client to server: Request; server to client: Reply.
+/// held), Heartbeat, Leave, and Promoted when it took over. Client to server: Request; server to client: Reply.
 /// All integers little-endian.
 /// </remarks>
 internal enum MessageType : byte
@@ -48,6 +48,12 @@ internal enum MessageType : byte
 
     /// <summary>type | sequence i64: the backup stops replicating (it diverged).</summary>
     Leave = 23,
+
+    /// <summary>
+    /// type | sequence i64: sent by a backup that promoted itself to the primary it thinks dead; a primary that
+    /// receives it was only slow, and steps down (it rejoins as the backup by state transfer).
+    /// </summary>
+    Promoted = 24,
 
     /// <summary>type | client id i64 | client sequence i64 | payload.</summary>
     Request = 40,

@@ -274,6 +274,11 @@ public sealed partial class ReplicaNode
         Volatile.Write(ref _sequenceAtPromotion, Math.Max(_lastReceivedInput, _lastSequence));
         Volatile.Write(ref _promotedAt, _time.GetTimestamp());
         Volatile.Write(ref _promotions, _promotions + 1);
+        Span<byte> promoted = stackalloc byte[1 + 8];
+        var writer = new WireWriter(promoted);
+        writer.Type(MessageType.Promoted);
+        writer.Int64(_sequenceAtPromotion);
+        _ = _peer?.Out.Offer(writer.Written); // if the old primary is only slow, it steps down on this
     }
 
     /// <summary>Sends to the primary, waiting through back-pressure while the primary is alive.</summary>

@@ -60,6 +60,11 @@ public sealed partial class ReplicaNode
             }
 
             Hook?.Invoke(ReplicaHookPoint.IntentAcknowledged, key.Sequence);
+            if (_superseded)
+            {
+                return ExternalCallResult.Failed; // the backup took over: the call is its to make now
+            }
+
             result = _services[service].Execute(key, request, response);
             Volatile.Write(ref _callsMade, _callsMade + 1);
             Hook?.Invoke(ReplicaHookPoint.CallExecuted, key.Sequence);

@@ -16,10 +16,18 @@ public sealed partial class ReplicaNode
     private long _joinRequestNonce;
     private long _generation;
     private long _snapshotsSent;
+    private bool _superseded;
+    private long _stepDowns;
 
     private int PrimaryWork()
     {
         int work = PollPeerControl(64);
+        if (_superseded)
+        {
+            StepDown();
+            return work + 1;
+        }
+
         if (_joinRequested)
         {
             _joinRequested = false;
@@ -135,6 +143,11 @@ public sealed partial class ReplicaNode
         Hook?.Invoke(ReplicaHookPoint.InputReplicated, sequence);
         Apply(input, record: true, out ulong outputDigest, out int callCount, out ulong? stateDigest);
         Hook?.Invoke(ReplicaHookPoint.Processed, sequence);
+        if (_superseded)
+        {
+            return; // the backup took over meanwhile: this input's outcome is not the service's
+        }
+
         if (_mirrored)
         {
             var writer = new WireWriter(_sendBuffer);
@@ -160,7 +173,7 @@ public sealed partial class ReplicaNode
     private int ReleaseReplies()
     {
         int released = 0;
-        while (_pendingReplies.TryPeek(out PendingReply pending))
+        while (!_superseded && _pendingReplies.TryPeek(out PendingReply pending))
         {
             if (_mirrored && pending.RecordSequence > _backupAcked)
             {
@@ -283,15 +296,36 @@ public sealed partial class ReplicaNode
                     }
 
                     break;
-                case MessageType.Heartbeat:
+                case MessageType.Promoted:
+                    // The backup found this replica silent for too long and took over: stop at once.
+                    _superseded = true;
+                    _mirrored = false;
                     break;
                 default:
-                    ThrowHelper.ThrowProtocol($"a primary received {(MessageType)message[0]} from its peer (two primaries?)", _lastSequence);
+                    // Heartbeats, and what a replica that was the primary sent before it learnt this one took
+                    // over (it steps down on the Promoted message this replica sent it).
                     break;
             }
         }
 
         return polled;
+    }
+
+    /// <summary>
+    /// Superseded by a backup that promoted itself while this replica was alive (only slow): the replies held
+    /// are dropped (their records are not the service's; clients resend to the new primary) and this replica
+    /// becomes a backup that asks the new primary for its state.
+    /// </summary>
+    private void StepDown()
+    {
+        _superseded = false;
+        _mirrored = false;
+        _pendingReplies.Clear();
+        _role = ReplicaRole.Backup;
+        _joined = false;
+        _joinSentAt = 0;
+        _lastHeardFromPeer = _time.GetTimestamp();
+        Volatile.Write(ref _stepDowns, _stepDowns + 1);
     }
 
     /// <summary>The backup went silent, closed its stream or left: go on alone, releasing every held reply.</summary>

@@ -152,6 +152,9 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
     /// <summary>The <see cref="ReplicaOptions.TimeProvider"/> timestamp of the last promotion (0: none).</summary>
     public long PromotedAt => Volatile.Read(ref _promotedAt);
 
+    /// <summary>Times this replica, as the primary, learnt that its backup had taken over and stepped down.</summary>
+    public long StepDowns => Volatile.Read(ref _stepDowns);
+
     /// <summary>Times the primary lost its backup and went on alone.</summary>
     public long BackupLosses => Volatile.Read(ref _backupLosses);
 

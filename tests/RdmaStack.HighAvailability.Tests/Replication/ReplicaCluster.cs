@@ -45,16 +45,23 @@ internal sealed class ReplicaCluster : IDisposable
 
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// The promotion and backup-loss bound. Generous by default: the host has 2 cores shared with other builds,
+    /// and a false promotion would fail the test.
+    /// </summary>
+    public TimeSpan FailureTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(2);
+
     public ReplicaOptions Options(ReplicaRole role, string? journal) => new()
     {
         InitialRole = role,
         MaxMessageLength = MaxMessage,
         SessionWindow = 256,
         MaxCallResponseLength = 64,
-        HeartbeatInterval = TimeSpan.FromMilliseconds(2),
-        // Generous bounds: the host has 2 cores shared with other builds, and a false promotion would fail the test.
-        PromotionTimeout = TimeSpan.FromMilliseconds(500),
-        BackupTimeout = TimeSpan.FromMilliseconds(500),
+        HeartbeatInterval = HeartbeatInterval,
+        PromotionTimeout = FailureTimeout,
+        BackupTimeout = FailureTimeout,
         CheckpointInterval = CheckpointInterval,
         JournalPath = journal,
         FlushInterval = FlushInterval,

@@ -68,6 +68,28 @@ public class ReplicationTests(ITestOutputHelper output)
         Assert.Equal(240, primary.Node.LastSequence); // the primary served every request alone after the backup left
     }
 
+    [Theory]
+    [InlineData(Skew.ExtraCall, DivergenceKind.CallCount)]
+    [InlineData(Skew.OtherRequest, DivergenceKind.CallRequest)]
+    public void A_backup_whose_engine_calls_out_differently_is_caught_at_that_sequence(Skew skew, DivergenceKind expected)
+    {
+        var skewed = new SkewedEngine(skew, fromSequence: 41);
+        int created = 0;
+        using var cluster = new ReplicaCluster(() => Interlocked.Increment(ref created) == 1 ? new OrderMatchingEngine() : skewed);
+        (ServerSlot primary, ServerSlot backup) = cluster.StartPair();
+        cluster.AddClients(3);
+        cluster.Drive(40);
+        cluster.WaitUntil(() => backup.Node.Divergence is not null && !primary.Node.IsMirrored, "the divergence to be reported");
+        cluster.StopAll();
+
+        Assert.True(skewed.SkewedAt >= 41);
+        Assert.Equal(skewed.SkewedAt, backup.Node.Divergence!.Sequence);
+        Assert.Equal(expected, backup.Node.Divergence.Kind);
+        Assert.Equal(0, backup.Node.ExternalCallsMade);
+        Assert.Equal(120, primary.Node.LastSequence);
+        Assert.Equal(1, cluster.Service.MaxCallsPerKey);
+    }
+
     [Fact]
     public void Backup_death_and_return_keeps_the_service_up_and_the_returned_backup_in_step()
     {
