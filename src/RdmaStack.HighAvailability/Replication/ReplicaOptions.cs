@@ -28,7 +28,10 @@ public sealed class ReplicaOptions
     /// </summary>
     public TimeSpan PromotionTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>The primary goes on alone when nothing arrived from the backup for this long; default 50 ms.</summary>
+    /// <summary>
+    /// The primary goes on alone when nothing arrived from the backup for this long; default 50 ms, and at least
+    /// <see cref="PromotionTimeout"/> (so that a primary that was only slow learns of a promotion first).
+    /// </summary>
     public TimeSpan BackupTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>A joining backup asks again for the state after this long without it; default 1 s.</summary>
@@ -83,7 +86,8 @@ public sealed class ReplicaOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointInterval, 1, nameof(CheckpointInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PromotionTimeout, HeartbeatInterval, nameof(PromotionTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BackupTimeout, HeartbeatInterval, nameof(BackupTimeout));
+        // A primary that was only slow must hear that its backup took over before it would go on alone.
+        ArgumentOutOfRangeException.ThrowIfLessThan(BackupTimeout, PromotionTimeout, nameof(BackupTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(FlushRecords, 1, nameof(FlushRecords));
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentNullException.ThrowIfNull(IdleStrategy);

@@ -81,16 +81,8 @@ public class SessionManagerTests
         return (requests, replies);
     }
 
-    private static void Send(InMemoryStream requests, long clientId, long clientSequence, ReadOnlySpan<byte> payload)
-    {
-        byte[] message = new byte[1 + 16 + payload.Length];
-        var writer = new WireWriter(message);
-        writer.Type(MessageType.Request);
-        writer.Int64(clientId);
-        writer.Int64(clientSequence);
-        writer.Bytes(payload);
-        Assert.True(requests.Offer(message) > 0);
-    }
+    private static void Send(InMemoryStream requests, long clientId, long clientSequence, ReadOnlySpan<byte> payload) =>
+        SteppedPair.Send(requests, clientId, clientSequence, payload);
 
     private static Dictionary<long, List<(ReplyStatus Status, long Record, byte[] Output)>> Pump(ReplicaNode node, InMemoryStream replies, int expected)
     {
