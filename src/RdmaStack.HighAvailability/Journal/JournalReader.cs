@@ -2,51 +2,61 @@ using System.Buffers.Binary;
 
 namespace RdmaStack.HighAvailability.Journal;
 
-/// <summary>Reads a journal file record by record and stops at the first frame that is not valid.</summary>
+/// <summary>Reads a journal record by record and stops at the first frame that is not valid.</summary>
 internal static class JournalReader
 {
     /// <summary>
-    /// Replays <paramref name="journal"/> (the whole file's bytes) into <paramref name="visitor"/>; see
-    /// <see cref="JournalFormat"/> for what makes a frame valid.
+    /// Replays <paramref name="journal"/> from its start into <paramref name="visitor"/>; see
+    /// <see cref="JournalFormat"/> for what makes a frame valid. Reads one frame at a time (memory: the largest
+    /// record), so a journal larger than memory replays too.
     /// </summary>
-    public static JournalReplayResult Replay(ReadOnlySpan<byte> journal, IJournalVisitor visitor)
+    public static JournalReplayResult Replay(Stream journal, IJournalVisitor visitor)
     {
-        if (journal.Length < JournalFormat.Magic.Length || !journal[..JournalFormat.Magic.Length].SequenceEqual(JournalFormat.Magic))
+        long fileLength = journal.Length;
+        Span<byte> header = stackalloc byte[JournalFormat.FrameHeaderLength];
+        int magicRead = ReadUpTo(journal, header);
+        if (magicRead < JournalFormat.Magic.Length || !header.SequenceEqual(JournalFormat.Magic))
         {
-            if (journal.Length == 0 || JournalFormat.Magic.StartsWith(journal[..Math.Min(journal.Length, JournalFormat.Magic.Length)]))
+            if (JournalFormat.Magic.StartsWith(header[..magicRead]))
             {
                 // Empty, or the header itself was torn: an empty journal.
-                return new JournalReplayResult(0, 0, 0, journal.Length);
+                return new JournalReplayResult(0, 0, 0, fileLength);
             }
 
             ThrowHelper.ThrowNotAJournal();
         }
 
-        int position = JournalFormat.Magic.Length;
+        long position = JournalFormat.Magic.Length;
         long records = 0;
         long lastSequence = 0;
-        while (journal.Length - position >= JournalFormat.FrameHeaderLength)
+        byte[] body = new byte[4096];
+        while (fileLength - position >= JournalFormat.FrameHeaderLength && ReadUpTo(journal, header) == header.Length)
         {
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(journal[position..]);
-            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(journal[(position + 4)..]);
-            if (length == 0 || length > (uint)(journal.Length - position - JournalFormat.FrameHeaderLength))
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+            if (length < 1 + 8 || length > fileLength - position - JournalFormat.FrameHeaderLength)
             {
                 break;
             }
 
-            ReadOnlySpan<byte> body = journal.Slice(position + JournalFormat.FrameHeaderLength, (int)length);
-            if (JournalChecksum.Compute(body) != crc || body.Length < 1 + 8)
+            if (body.Length < length)
+            {
+                body = new byte[Math.Max(length, (uint)body.Length * 2)];
+            }
+
+            Span<byte> frame = body.AsSpan(0, (int)length);
+            if (ReadUpTo(journal, frame) != frame.Length || JournalChecksum.Compute(frame) != crc)
             {
                 break;
             }
 
-            long sequence = BinaryPrimitives.ReadInt64LittleEndian(body[JournalFormat.SequenceOffset..]);
-            if (body[0] == JournalFormat.SnapshotKind)
+            long sequence = BinaryPrimitives.ReadInt64LittleEndian(frame[JournalFormat.SequenceOffset..]);
+            if (frame[0] == JournalFormat.SnapshotKind)
             {
-                visitor.OnSnapshot(sequence, body[(1 + 8)..]);
+                visitor.OnSnapshot(sequence, frame[(1 + 8)..]);
             }
-            else if (body[0] == JournalFormat.TransactionKind && sequence == lastSequence + 1
-                && JournalTransaction.TryRead(body, out JournalTransaction transaction))
+            else if (frame[0] == JournalFormat.TransactionKind && sequence == lastSequence + 1
+                && JournalTransaction.TryRead(frame, out JournalTransaction transaction))
             {
                 visitor.OnTransaction(transaction);
             }
@@ -57,9 +67,26 @@ internal static class JournalReader
 
             lastSequence = sequence;
             records++;
-            position += JournalFormat.FrameHeaderLength + (int)length;
+            position += JournalFormat.FrameHeaderLength + length;
         }
 
-        return new JournalReplayResult(records, lastSequence, position, journal.Length - position);
+        return new JournalReplayResult(records, lastSequence, position, fileLength - position);
+    }
+
+    private static int ReadUpTo(Stream stream, Span<byte> destination)
+    {
+        int total = 0;
+        while (total < destination.Length)
+        {
+            int read = stream.Read(destination[total..]);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
     }
 }

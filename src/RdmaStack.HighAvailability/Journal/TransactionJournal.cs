@@ -57,11 +57,14 @@ internal sealed class TransactionJournal : IDisposable
     public static TransactionJournal Open(
         string path, IJournalVisitor visitor, int bufferBytes, TimeSpan flushInterval, int flushRecords, TimeProvider time, out JournalReplayResult replay)
     {
-        byte[] existing = File.Exists(path) ? File.ReadAllBytes(path) : [];
-        replay = JournalReader.Replay(existing, visitor);
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         try
         {
+            using (var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1 << 16))
+            {
+                replay = JournalReader.Replay(reader, visitor);
+            }
+
             if (replay.ValidLength < JournalFormat.Magic.Length)
             {
                 file.SetLength(0);

@@ -16,7 +16,8 @@ internal sealed class JournalContents : IJournalVisitor
     public static JournalContents Read(byte[] bytes)
     {
         var contents = new JournalContents();
-        contents.Result = JournalReader.Replay(bytes, contents);
+        using var stream = new MemoryStream(bytes, writable: false);
+        contents.Result = JournalReader.Replay(stream, contents);
         return contents;
     }
 
