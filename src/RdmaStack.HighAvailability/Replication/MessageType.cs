@@ -8,7 +8,8 @@ namespace RdmaStack.HighAvailability.Replication;
 /// SnapshotBegin SnapshotChunk* SnapshotEnd                        when a backup joins
 /// </code>
 /// Backup to primary: Join until the snapshot arrives, IntentAck(N,k), RecordAck(N) (every record up to N is
-/// held), Heartbeat, Leave, and Promoted when it took over. Client to server: Request; server to client: Reply.
+/// held), Heartbeat, Leave, and Promoted when it took over. Client to server: Request; server to client: Reply, and
+/// PrimaryTerm from a primary (when the client connects, and after each promotion).
 /// All integers little-endian.
 /// </remarks>
 internal enum MessageType : byte
@@ -60,4 +61,7 @@ internal enum MessageType : byte
 
     /// <summary>type | client sequence i64 | record sequence i64 | status u8 | payload.</summary>
     Reply = 41,
+
+    /// <summary>type | term i64: the sender is the primary of this term; a client follows the highest term it saw.</summary>
+    PrimaryTerm = 42,
 }

@@ -74,13 +74,16 @@ public sealed partial class ReplicaNode
 
     private void SendJoin()
     {
-        _joinNonce++;
-        _joinSentAt = _time.GetTimestamp();
         Span<byte> message = stackalloc byte[1 + 8];
         var writer = new WireWriter(message);
         writer.Type(MessageType.Join);
-        writer.Int64(_joinNonce);
-        TrySendToPrimary(writer.Written);
+        writer.Int64(_joinNonce + 1);
+        if (TrySendToPrimary(writer.Written))
+        {
+            // Counted as asked only once the stream took it: a stream still connecting is tried again next pass.
+            _joinNonce++;
+            _joinSentAt = _time.GetTimestamp();
+        }
     }
 
     /// <summary>Handles one message of the replication stream between inputs.</summary>
@@ -271,6 +274,8 @@ public sealed partial class ReplicaNode
         _mirrored = false;
         _joined = false;
         _generation = _joinedGeneration;
+        Volatile.Write(ref _term, _term + 1);
+        _announcePending = true;
         Volatile.Write(ref _sequenceAtPromotion, Math.Max(_lastReceivedInput, _lastSequence));
         Volatile.Write(ref _promotedAt, _time.GetTimestamp());
         Volatile.Write(ref _promotions, _promotions + 1);
@@ -299,15 +304,19 @@ public sealed partial class ReplicaNode
                 return; // the primary is gone: promotion will follow
             }
 
+            KeepStreamsAlive();
             _waitIdle.Idle(_peer.Out.DoWork());
         }
     }
 
-    private void TrySendToPrimary(ReadOnlySpan<byte> message)
+    private bool TrySendToPrimary(ReadOnlySpan<byte> message)
     {
         if (_peer is not null && _peer.Out.Offer(message) > 0)
         {
             _lastSentToPeer = _time.GetTimestamp();
+            return true;
         }
+
+        return false;
     }
 }

@@ -184,6 +184,7 @@ public sealed partial class ReplicaNode
                 return false;
             }
 
+            KeepStreamsAlive();
             _waitIdle.Idle(0);
         }
     }

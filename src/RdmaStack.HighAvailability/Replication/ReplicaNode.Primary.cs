@@ -42,8 +42,49 @@ public sealed partial class ReplicaNode
 
         work += ReleaseReplies();
         work += PollClients();
+        if (_announcePending)
+        {
+            AnnounceTerm();
+        }
+
         PrimaryHeartbeat();
         return work;
+    }
+
+    /// <summary>
+    /// Tells every client that has not heard it that this replica is the primary of the current term, so a client
+    /// moves here at once after a promotion (instead of waiting for its resend timeout) and resends what is
+    /// unanswered. Retried on later passes for a client whose stream is not connected yet.
+    /// </summary>
+    private void AnnounceTerm()
+    {
+        _announcePending = false;
+        Span<byte> message = stackalloc byte[1 + 8];
+        var writer = new WireWriter(message);
+        writer.Type(MessageType.PrimaryTerm);
+        writer.Int64(_term);
+        for (int i = 0; i < _clients.Count; i++)
+        {
+            ClientConnection client = _clients[i];
+            if (client.Closed || client.AnnouncedTerm >= _term)
+            {
+                continue;
+            }
+
+            long result = client.Replies.Offer(writer.Written);
+            if (result > 0)
+            {
+                client.AnnouncedTerm = _term;
+            }
+            else if (result == QueueStatus.Closed)
+            {
+                client.Closed = true;
+            }
+            else
+            {
+                _announcePending = true;
+            }
+        }
     }
 
     private int PollClients()
@@ -52,6 +93,16 @@ public sealed partial class ReplicaNode
         for (int i = 0; i < _clients.Count; i++)
         {
             ClientConnection client = _clients[i];
+            if (client.Retired)
+            {
+                // Gone, or reconnected anew: its held replies are dropped (the client resends what it lacks).
+                client.Closed = true;
+                _clients.RemoveAt(i--);
+                RetiredStreams.Enqueue(client.Requests);
+                RetiredStreams.Enqueue(client.Replies);
+                continue;
+            }
+
             for (int n = 0; n < 16 && client.Requests.Poll(ref _clientMessage, 1) > 0; n++)
             {
                 work++;
@@ -238,6 +289,7 @@ public sealed partial class ReplicaNode
                 break;
             }
 
+            KeepStreamsAlive();
             int work = _peer.Out.DoWork() + PollPeerControl(16);
             if (_mirrored && Elapsed(_lastHeardFromPeer, _options.BackupTimeout))
             {
@@ -256,6 +308,7 @@ public sealed partial class ReplicaNode
         _waitIdle.Reset();
         while (_mirrored && (_intentAckedSequence != key.Sequence || _intentAckedIndex != key.CallIndex))
         {
+            KeepStreamsAlive();
             int work = _peer!.Out.DoWork() + PollPeerControl(16);
             if (_mirrored && Elapsed(_lastHeardFromPeer, _options.BackupTimeout))
             {
