@@ -120,7 +120,7 @@ cmd_generate() {
 cmd_api() {
   cmd_setup
   local project
-  for project in src/RdmaStack/RdmaStack.csproj; do
+  for project in src/RdmaStack/RdmaStack.csproj src/RdmaStack.HighAvailability/RdmaStack.HighAvailability.csproj; do
     python3 scripts/update-public-api.py "$project"
   done
 }
