@@ -26,7 +26,8 @@ internal enum MessageType : byte
     /// <summary>type | sequence i64 | output digest u64 | call count i32 | has state digest u8 | state digest u64.</summary>
     Completed = 4,
 
-    /// <summary>type | last sequence i64.</summary>
+    /// <summary>type | generation i64 | last sequence i64 | term i64 (the sender's primary term; 0 from a backup).
+    /// A primary that hears a primary of a newer term steps down; of an older one, tells it with Promoted.</summary>
     Heartbeat = 5,
 
     /// <summary>type | sequence i64 | total length i32 | engine state digest u64.</summary>
@@ -51,8 +52,9 @@ internal enum MessageType : byte
     Leave = 23,
 
     /// <summary>
-    /// type | sequence i64: sent by a backup that promoted itself to the primary it thinks dead; a primary that
-    /// receives it was only slow, and steps down (it rejoins as the backup by state transfer).
+    /// type | sequence i64 | term i64: sent (until the stream takes it) by a backup that promoted itself to the
+    /// primary it thinks dead; a primary of an older term that receives it was only slow, and steps down (it rejoins
+    /// as the backup by state transfer).
     /// </summary>
     Promoted = 24,
 

@@ -9,6 +9,7 @@ public sealed partial class ReplicaNode
 {
     private volatile bool _joined;
     private bool _diverged;
+    private bool _abandoned;
     private long _joinNonce;
     private long _joinSentAt;
     private long _joinedGeneration;
@@ -50,11 +51,12 @@ public sealed partial class ReplicaNode
         work += PollClients();
         if (_role == ReplicaRole.Backup && _peer is not null && Elapsed(_lastSentToPeer, _options.HeartbeatInterval))
         {
-            Span<byte> heartbeat = stackalloc byte[1 + 8 + 8];
+            Span<byte> heartbeat = stackalloc byte[1 + 8 + 8 + 8];
             var writer = new WireWriter(heartbeat);
             writer.Type(MessageType.Heartbeat);
             writer.Int64(_joinedGeneration);
             writer.Int64(_lastSequence);
+            writer.Int64(0); // a backup claims no term
             TrySendToPrimary(writer.Written);
         }
 
@@ -98,6 +100,8 @@ public sealed partial class ReplicaNode
             case MessageType.SnapshotEnd:
                 OnSnapshotMessage(type, ref reader);
                 return;
+            case MessageType.Promoted:
+                return; // a primary repeating its notice after this replica stepped down to follow it
             case MessageType.Heartbeat:
                 if (_joined && reader.Int64() != _joinedGeneration)
                 {
@@ -235,6 +239,18 @@ public sealed partial class ReplicaNode
         }
     }
 
+    /// <summary>
+    /// The primary dropped this backup in the middle of an input (its heartbeat names no generation of ours): the
+    /// input is finished without its results, not recorded nor acknowledged, and the backup asks to join again (the
+    /// state transfer replaces what the engine did with it).
+    /// </summary>
+    private void AbandonInput()
+    {
+        _abandoned = true;
+        _joined = false;
+        _joinSentAt = 0;
+    }
+
     /// <summary>Stops applying (the state is no longer the primary's) and tells the primary to go on alone.</summary>
     private void Diverge(Divergence divergence)
     {
@@ -279,11 +295,11 @@ public sealed partial class ReplicaNode
         Volatile.Write(ref _sequenceAtPromotion, Math.Max(_lastReceivedInput, _lastSequence));
         Volatile.Write(ref _promotedAt, _time.GetTimestamp());
         Volatile.Write(ref _promotions, _promotions + 1);
-        Span<byte> promoted = stackalloc byte[1 + 8];
-        var writer = new WireWriter(promoted);
-        writer.Type(MessageType.Promoted);
-        writer.Int64(_sequenceAtPromotion);
-        _ = _peer?.Out.Offer(writer.Written); // if the old primary is only slow, it steps down on this
+        _promotedNoticePending = true; // if the old primary is only slow, it steps down on this (sent until taken)
+        if (_peer is not null)
+        {
+            SendPromotedNotice();
+        }
     }
 
     /// <summary>Sends to the primary, waiting through back-pressure while the primary is alive.</summary>

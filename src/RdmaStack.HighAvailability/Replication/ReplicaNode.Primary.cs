@@ -17,6 +17,7 @@ public sealed partial class ReplicaNode
     private long _generation;
     private long _snapshotsSent;
     private bool _superseded;
+    private bool _promotedNoticePending;
     private long _stepDowns;
 
     private int PrimaryWork()
@@ -38,6 +39,11 @@ public sealed partial class ReplicaNode
         if (_mirrored && Elapsed(_lastHeardFromPeer, _options.BackupTimeout))
         {
             LoseBackup();
+        }
+
+        if (_promotedNoticePending && _peer is not null)
+        {
+            SendPromotedNotice();
         }
 
         work += ReleaseReplies();
@@ -350,18 +356,55 @@ public sealed partial class ReplicaNode
 
                     break;
                 case MessageType.Promoted:
-                    // The backup found this replica silent for too long and took over: stop at once.
-                    _superseded = true;
-                    _mirrored = false;
+                    _ = reader.Int64();
+                    OnPeerPrimaryTerm(reader.Int64());
+                    break;
+                case MessageType.Heartbeat:
+                    _ = reader.Int64();
+                    _ = reader.Int64();
+                    OnPeerPrimaryTerm(reader.Int64());
                     break;
                 default:
-                    // Heartbeats, and what a replica that was the primary sent before it learnt this one took
-                    // over (it steps down on the Promoted message this replica sent it).
+                    // What a replica that was the primary sent before it learnt this one took over (it steps down
+                    // on the Promoted message this replica sends it).
                     break;
             }
         }
 
         return polled;
+    }
+
+    /// <summary>
+    /// The other replica says it is a primary (term &gt; 0). Of two primaries the one of the older term steps down:
+    /// this one, when the other's term is newer (the backup promoted itself while this replica was only slow); the
+    /// other, when this one's is newer, so it is told again (its notice may have been lost, or it missed ours).
+    /// </summary>
+    private void OnPeerPrimaryTerm(long term)
+    {
+        if (term > _term)
+        {
+            _superseded = true;
+            _mirrored = false;
+        }
+        else if (term > 0)
+        {
+            _promotedNoticePending = true;
+        }
+    }
+
+    /// <summary>Tells the other replica this one is the primary of its term, until the stream takes the message.</summary>
+    private void SendPromotedNotice()
+    {
+        Span<byte> promoted = stackalloc byte[1 + 8 + 8];
+        var writer = new WireWriter(promoted);
+        writer.Type(MessageType.Promoted);
+        writer.Int64(_sequenceAtPromotion);
+        writer.Int64(_term);
+        if (_peer!.Out.Offer(writer.Written) > 0)
+        {
+            _promotedNoticePending = false;
+            _lastSentToPeer = _time.GetTimestamp();
+        }
     }
 
     /// <summary>
@@ -372,6 +415,7 @@ public sealed partial class ReplicaNode
     private void StepDown()
     {
         _superseded = false;
+        _promotedNoticePending = false;
         _mirrored = false;
         _pendingReplies.Clear();
         _role = ReplicaRole.Backup;
@@ -395,11 +439,12 @@ public sealed partial class ReplicaNode
             return;
         }
 
-        Span<byte> message = stackalloc byte[1 + 8 + 8];
+        Span<byte> message = stackalloc byte[1 + 8 + 8 + 8];
         var writer = new WireWriter(message);
         writer.Type(MessageType.Heartbeat);
         writer.Int64(_mirrored ? _generation : 0);
         writer.Int64(_lastSequence);
+        writer.Int64(_term);
         if (_peer.Out.Offer(writer.Written) > 0)
         {
             _lastSentToPeer = _time.GetTimestamp();

@@ -338,7 +338,8 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
 
     /// <summary>
     /// Processes one stamped input: the engine, the session's reply, the checkpoint, the transaction record.
-    /// Returns false when the backup diverged during it (nothing is recorded then).
+    /// Returns false when the backup diverged during it, or abandoned it because the primary dropped it (nothing is
+    /// recorded then).
     /// </summary>
     private bool Apply(StampedInput input, bool record, out ulong outputDigest, out int callCount, out ulong? stateDigest)
     {
@@ -353,8 +354,9 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
         callCount = _calls.CallCount;
         stateDigest = null;
         outputDigest = 0;
-        if (_diverged)
+        if (_diverged || _abandoned)
         {
+            _abandoned = false;
             return false;
         }
 
