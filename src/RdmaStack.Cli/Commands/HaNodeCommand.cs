@@ -17,6 +17,7 @@ internal static class HaNodeCommand
         var journal = new Option<string>("--journal") { Description = "The journal file", Required = true };
         var ledger = new Option<string>("--ledger") { Description = "The reference-price ledger file", Required = true };
         var capacity = new Option<long>("--ledger-capacity") { Description = "The highest sequence the ledger holds", DefaultValueFactory = _ => 1L << 24 };
+        var window = new Option<int>("--session-window") { Description = "Replies each client session keeps for resends", DefaultValueFactory = _ => 64 };
         var command = new Command("node", "One server of `ha demo` (started by it)") { Hidden = true };
         settings.AddTo(command);
         member.AddTo(command);
@@ -25,6 +26,7 @@ internal static class HaNodeCommand
         command.Options.Add(journal);
         command.Options.Add(ledger);
         command.Options.Add(capacity);
+        command.Options.Add(window);
         command.SetAction(result => CommandRunner.Run(() => HaServerHost.Run(
             new HaNodeOptions(
                 settings.Bind(result),
@@ -35,7 +37,10 @@ internal static class HaNodeCommand
                 result.GetValue(journal)!,
                 result.GetValue(ledger)!,
                 result.GetValue(capacity),
-                result.GetValue(member.Directory)),
+                result.GetValue(member.Directory))
+            {
+                SessionWindow = result.GetValue(window),
+            },
             Console.Out)));
         return command;
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace RdmaStack.Cli.Ha;
 
 /// <summary>One client process of the HA demo.</summary>
@@ -14,4 +16,17 @@ namespace RdmaStack.Cli.Ha;
 /// <param name="StepTimeout">How long one step (an answer, the drain) may take before the client gives up.</param>
 /// <param name="Directory">The service's membership folder's parent (null: the fabric's rendezvous folder).</param>
 internal sealed record HaClientOptions(
-    HaSettings Settings, string Service, int Servers, long Client, int LatencyOrders, int Warmup, int Window, int Rate, int Seed, string Log, TimeSpan StepTimeout, string? Directory);
+    HaSettings Settings, string Service, int Servers, long Client, int LatencyOrders, int Warmup, int Window, int Rate, int Seed, string Log, TimeSpan StepTimeout, string? Directory)
+{
+    /// <summary>The `rdmastack` arguments that start this client.</summary>
+    public IEnumerable<string> ToArguments() =>
+    [
+        "ha", "client", "--service", Service, "--servers", I(Servers), "--client", I(Client), "--latency-orders", I(LatencyOrders), "--warmup", I(Warmup),
+        "--window", I(Window), "--rate", I(Rate), "--seed", I(Seed), "--log", Log,
+        "--timeout", StepTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+        .. Directory is null ? Array.Empty<string>() : ["--directory", Directory],
+        .. Settings.ToArguments(),
+    ];
+
+    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

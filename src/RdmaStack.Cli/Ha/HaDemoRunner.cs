@@ -108,7 +108,6 @@ internal sealed class HaDemoRunner : IDisposable
         Say($"replicated: primary + backup, {_options.Clients} client(s); client 1 sends {_options.LatencyOrders:N0} orders one at a time (+{_options.Warmup:N0} warm-up), then all stream {_options.Rate:N0} orders/s each ({_options.Window} in flight) through {_options.Kills} SIGKILLs of the primary");
         var servers = new HaChild[2];
         var history = new List<HaChild>();
-        long started = Stopwatch.GetTimestamp();
         servers[0] = StartServer(service, 2, 0, ReplicaRole.Primary, ledger);
         servers[1] = StartServer(service, 2, 1, ReplicaRole.Backup, ledger);
         history.AddRange(servers);
@@ -136,7 +135,7 @@ internal sealed class HaDemoRunner : IDisposable
             int pid = servers[primary].Process.Id;
             long killedAt = servers[primary].Kill();
             HaEvent? promoted = servers[backup].WaitFor("promoted", killedAt, _options.StepTimeout);
-            if (promoted is null && servers[backup].Latest("promoted") is { } earlier && earlier.Long("at") < killedAt && IsPrimary(servers[backup]))
+            if (promoted is null && servers[backup].Latest("promoted") is { } earlier && earlier.Long("at") < killedAt && HaPair.IsPrimary(servers[backup]))
             {
                 // A false promotion swapped the roles between the check and the kill: the kill struck the backup.
                 // The primary goes on alone; the backup is restarted and the round is done again.
@@ -194,40 +193,7 @@ internal sealed class HaDemoRunner : IDisposable
         };
     }
 
-    /// <summary>Waits until one server is the primary and mirrors the other, a joined backup (from their last
-    /// <c>state</c> lines); returns the primary's index.</summary>
-    private int WaitWhole(HaChild[] servers)
-    {
-        long deadline = Stopwatch.GetTimestamp() + (long)(_options.StepTimeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            HaEvent?[] states = [servers[0].Latest("state"), servers[1].Latest("state")];
-            for (int primary = 0; primary < 2; primary++)
-            {
-                HaEvent? p = states[primary];
-                HaEvent? b = states[1 - primary];
-                if (p?.Fields["role"] == nameof(ReplicaRole.Primary) && p.Fields["mirrored"] == "True"
-                    && b?.Fields["role"] == nameof(ReplicaRole.Backup) && b.Fields["joined"] == "True")
-                {
-                    return primary;
-                }
-            }
-
-            if (Stopwatch.GetTimestamp() > deadline || servers.Any(s => s.Process.HasExited))
-            {
-                throw new HaStepFailedException(string.Create(CultureInfo.InvariantCulture,
-                    $"the pair did not become whole (a primary mirroring a joined backup) within {_options.StepTimeout.TotalSeconds:0} s: server 0 {Describe(servers[0], states[0])}, server 1 {Describe(servers[1], states[1])}"));
-            }
-
-            Thread.Sleep(2);
-        }
-    }
-
-    private static bool IsPrimary(HaChild server) => server.Latest("state")?.Fields["role"] == nameof(ReplicaRole.Primary);
-
-    private static string Describe(HaChild server, HaEvent? state) =>
-        server.Process.HasExited ? string.Create(CultureInfo.InvariantCulture, $"exited {server.Process.ExitCode}")
-        : state is null ? "no state yet" : string.Join(' ', state.Fields.Select(f => f.Key + "=" + f.Value));
+    private int WaitWhole(HaChild[] servers) => HaPair.WaitWhole(servers, _options.StepTimeout);
 
     /// <summary>SIGKILL to the first reply any client had from <paramref name="server"/> after it (ms): waits until every
     /// client has had one, then takes the earliest (the events come from several processes, in any order).</summary>
@@ -246,24 +212,16 @@ internal sealed class HaDemoRunner : IDisposable
 
     private HaChild StartServer(string service, int servers, int server, ReplicaRole role, string ledger)
     {
-        string[] arguments =
-        [
-            "ha", "node", "--service", service, "--servers", I(servers), "--server", I(server), "--role", role == ReplicaRole.Primary ? "primary" : "backup",
-            "--journal", Path.Combine(_folder, $"{service}-s{server}.journal"), "--ledger", ledger, "--ledger-capacity", I(LedgerCapacity),
-            "--directory", _folder, .. _options.Settings.ToArguments(),
-        ];
-        return Track(HaChild.Start($"server {server}", arguments, Relay));
+        var options = new HaNodeOptions(_options.Settings, service, servers, server, role, Path.Combine(_folder, $"{service}-s{server}.journal"), ledger, LedgerCapacity, _folder);
+        return Track(HaChild.Start($"server {server}", options.ToArguments(), Relay));
     }
 
     private HaChild StartClient(string service, int servers, long client, int latencyOrders, int warmup)
     {
-        string[] arguments =
-        [
-            "ha", "client", "--service", service, "--servers", I(servers), "--client", I(client), "--latency-orders", I(latencyOrders), "--warmup", I(warmup),
-            "--window", I(_options.Window), "--rate", I(_options.Rate), "--seed", I((_options.Seed * 7919) + client), "--log", LogPath(service, client),
-            "--timeout", _options.StepTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--directory", _folder, .. _options.Settings.ToArguments(),
-        ];
-        return Track(HaChild.Start($"client {client}", arguments, Relay));
+        var options = new HaClientOptions(
+            _options.Settings, service, servers, client, latencyOrders, warmup, _options.Window, _options.Rate, (_options.Seed * 7919) + (int)client,
+            LogPath(service, client), _options.StepTimeout, _folder);
+        return Track(HaChild.Start($"client {client}", options.ToArguments(), Relay));
     }
 
     private HaChild Track(HaChild child)
@@ -321,5 +279,4 @@ internal sealed class HaDemoRunner : IDisposable
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
-    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -18,7 +18,7 @@ internal static class HaServerHost
         using Fabric fabric = Fabric.Connect(o.Settings.ServerFabric(o.Server));
         using var prices = new SharedReferencePriceService(o.Ledger, o.LedgerCapacity);
         var service = new ReplicaServiceOptions { Name = o.Service, Servers = o.Servers, Directory = o.Directory };
-        ReplicaNode node = ReplicaNode.Create(fabric, service, o.Server, o.Settings.Replica(o.Role, o.Journal), new OrderMatchingEngine(), [prices]);
+        ReplicaNode node = ReplicaNode.Create(fabric, service, o.Server, o.Settings.Replica(o.Role, o.Journal, o.SessionWindow), new OrderMatchingEngine(), [prices]);
         using var stop = new CancellationTokenSource();
         Exception? failure = null;
         var hot = new Thread(() =>

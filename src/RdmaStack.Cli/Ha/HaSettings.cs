@@ -54,9 +54,10 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
     public bool IsVerbs => Provider.Name == "verbs";
 
     /// <summary>A replica's settings.</summary>
-    public ReplicaOptions Replica(ReplicaRole role, string journal) => new()
+    public ReplicaOptions Replica(ReplicaRole role, string journal, int sessionWindow) => new()
     {
         InitialRole = role,
+        SessionWindow = sessionWindow,
         MaxMessageLength = MaxMessage,
         HeartbeatInterval = HeartbeatInterval,
         PromotionTimeout = PromotionTimeout,
