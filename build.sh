@@ -49,16 +49,16 @@ tally_report() {
   passed=$((passed + $(attr passed))); failed=$((failed + $(attr failed))); skipped=$((skipped + $(attr skipped)))
 }
 
-# The Soft-RoCE lab as part of the test run (all four suites in one guest boot; 4-7 minutes here). Counted:
-# the lab's xunit tests (suite "tests" and the drill's own tests) from their reports, and the devices, demo
-# and drill suites as one test each. RDMASTACK_SKIP_LAB=1 leaves the lab out (counted as 4 skipped).
+# The Soft-RoCE lab as part of the test run (all five suites in one guest boot; 4-7 minutes here). Counted:
+# the lab's xunit tests (suite "tests" and the drill's own tests) from their reports, and the devices, demo,
+# drill and ha suites as one test each. RDMASTACK_SKIP_LAB=1 leaves the lab out (counted as 5 skipped).
 test_lab() {
-  local lab_suites=(devices demo drill) s
+  local lab_suites=(devices demo drill ha) s
   if [ "${RDMASTACK_SKIP_LAB:-0}" = 1 ]; then
-    log "lab: skipped (RDMASTACK_SKIP_LAB=1): devices, tests, demo and drill do not run"
-    skipped=$((skipped + 4)); return
+    log "lab: skipped (RDMASTACK_SKIP_LAB=1): devices, tests, demo, drill and ha do not run"
+    skipped=$((skipped + 5)); return
   fi
-  log "lab: the Soft-RoCE suites in a qemu guest (devices, tests, demo, drill)"
+  log "lab: the Soft-RoCE suites in a qemu guest (devices, tests, demo, drill, ha)"
   local results="$ARTIFACTS/lab/results"
   rm -rf "$results"   # a lab that fails before its guest runs must not leave an earlier run's results to count
   "$ROOT/hw-lab/softroce/lab.sh" all || rc=1
@@ -176,7 +176,7 @@ usage: ./build.sh <command> [args]
   demo [args]    setup + build + `rdmastack demo` (two processes, segmented queue over shared memory)
   drill [args]   setup + build + `rdmastack drill` (failover drill: 1,000 injected link failures, nothing lost)
   bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet; compare: ours vs the C limit vs UCX, bench/results/)
-  lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, drill, all; default all)
+  lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, drill, ha, all; default all)
   generate       setup + regenerate the libibverbs/librdmacm bindings (interop/*/Generated) and the layout probe
   api            setup + bring each library's PublicAPI.Unshipped.txt in line with its public API (review the diff)
 TXT

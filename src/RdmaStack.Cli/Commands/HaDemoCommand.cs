@@ -62,7 +62,10 @@ internal static class HaDemoCommand
     {
         var ic = CultureInfo.InvariantCulture;
         HaSettings s = o.Settings;
-        console.WriteLine($"RdmaStack HA demo: order matching, primary/backup in separate processes ({s.Provider.Description})");
+        string provider = s.IsVerbs
+            ? $"verbs provider: server 0 on {s.Provider.Device}, server 1 on {s.Provider.ReceiverDevice}, each client reaching a server through the other device"
+            : s.Provider.Description;
+        console.WriteLine($"RdmaStack HA demo: order matching, primary/backup in separate processes ({provider})");
         console.WriteLine(string.Create(ic, $"  processes  2 servers + {o.Clients} client(s) + this one; {Environment.ProcessorCount} CPUs, load average {LoadAverage()} at start"));
         console.WriteLine(string.Create(ic, $"  bounds     primary heartbeat every {s.HeartbeatInterval.TotalMilliseconds:0.###} ms, promotion after {s.PromotionTimeout.TotalMilliseconds:0.###} ms without a word from the primary, backup dropped after {s.BackupTimeout.TotalMilliseconds:0.###} ms; link heartbeat timeout {s.LinkTimeout.TotalMilliseconds:0.###} ms"));
         console.WriteLine($"  idle       {HaSettings.IdleDescription}");
