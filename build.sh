@@ -63,6 +63,7 @@ test_lab() {
   rm -rf "$results"   # a lab that fails before its guest runs must not leave an earlier run's results to count
   "$ROOT/hw-lab/softroce/lab.sh" all || rc=1
   tally_report "$results/lab-tests.xml" "the lab's tests suite"
+  tally_report "$results/lab-cli-tests.xml" "the lab's CLI tests"
   tally_report "$results/drill-tests.xml" "the lab's drill tests"
   for s in "${lab_suites[@]}"; do
     if [ "$(cat "$results/suite-$s.rc" 2>/dev/null)" = 0 ]; then passed=$((passed + 1))
