@@ -200,7 +200,8 @@ public sealed class Subscription : IDisposable, IMeteredStream
         return true;
     }
 
-    /// <summary>Closes the stream and releases every link.</summary>
+    /// <summary>Closes the stream and releases every link, after acknowledging what it delivered (so a publication that
+    /// closes with a flush learns it at once).</summary>
     public void Dispose()
     {
         if (_closed)
@@ -208,6 +209,7 @@ public sealed class Subscription : IDisposable, IMeteredStream
             return;
         }
 
+        _reader.PublishHeadNow();
         _closed = true;
         _core.Dispose();
         _reader.Dispose();

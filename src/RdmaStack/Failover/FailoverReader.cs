@@ -285,6 +285,18 @@ internal sealed class FailoverReader : IDisposable
         return old;
     }
 
+    /// <summary>Publishes the head on every healthy link now, whatever the heartbeat interval says (before closing: the
+    /// writer, perhaps flushing, learns at once that everything it sent arrived).</summary>
+    public void PublishHeadNow()
+    {
+        if (_connected[_active] && !_failed[_active])
+        {
+            _links[_active].PublishHead();
+        }
+
+        PublishToOthers(_position);
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
