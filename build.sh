@@ -134,6 +134,39 @@ cmd_bench() {
   esac
 }
 
+# NuGet packages into artifacts/packages: RdmaStack.Core (the library), RdmaStack.Interop and the rdmastack .NET tool
+# (metadata in Directory.Build.props). Package version 0.1.<commits on HEAD> (0.1.0 without git); the assemblies
+# inside keep the build's version, with the commit in their informational version (SourceLink). Then the check: the
+# tool installs from artifacts/packages alone into artifacts/tool (the lab runs it from there) and runs.
+TOOL_DIR="$ARTIFACTS/tool"
+cmd_pack() {
+  cmd_build
+  local version="0.1.0" count
+  count=$(git rev-list --count HEAD 2>/dev/null) && version="0.1.$count"
+  log "dotnet pack $version -> artifacts/packages"
+  rm -rf "$ARTIFACTS/packages"
+  dotnet pack RdmaStack.sln -c "$CONFIG" --no-build -v q -nologo -clp:ErrorsOnly -p:Version="$version" -o "$ARTIFACTS/packages"
+  ls "$ARTIFACTS/packages"
+  log "dotnet tool install rdmastack $version from artifacts/packages into artifacts/tool"
+  # --source: artifacts/packages only (no other feed can supply a package of that name); a throwaway NuGet cache,
+  # so a rebuilt package of the same version is installed as built, not from an earlier cached copy.
+  rm -rf "$TOOL_DIR"
+  local cache; cache=$(mktemp -d)
+  NUGET_PACKAGES="$cache" dotnet tool install rdmastack --tool-path "$TOOL_DIR" --source "$ARTIFACTS/packages" --version "$version" \
+    || { rm -rf "$cache"; die "the rdmastack tool did not install from artifacts/packages"; }
+  rm -rf "$cache"
+  "$TOOL_DIR/rdmastack" --help >/dev/null || die "the installed tool does not run (rdmastack --help)"
+  # On a host without RDMA, `devices` exits 2 and says why; any other failure means the installed tool is broken.
+  local out rc=0; out=$("$TOOL_DIR/rdmastack" devices 2>&1) || rc=$?
+  printf '%s\n' "$out"
+  case "$rc" in
+    0) ;;
+    2) grep -q 'no RDMA devices' <<<"$out" || die "rdmastack devices failed (exit 2): $out" ;;
+    *) die "rdmastack devices failed (exit $rc)" ;;
+  esac
+  log "installed: artifacts/tool/rdmastack ($("$TOOL_DIR/rdmastack" --version))"
+}
+
 # The Soft-RoCE lab (hw-lab/softroce/lab.sh): builds here, then runs a suite in a qemu guest with rdma_rxe.
 cmd_lab() {
   cmd_build
@@ -151,6 +184,8 @@ usage: ./build.sh <command> [args]
   drill [args]   setup + build + `rdmastack drill` (failover drill: 1,000 injected link failures, nothing lost)
   bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet; compare: ours vs the C limit vs UCX, bench/results/)
   lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, drill, all; default all)
+  pack           setup + build + NuGet packages (library, interop, the rdmastack tool) into artifacts/packages,
+                 then installs the tool from them into artifacts/tool and runs it
   generate       setup + regenerate the libibverbs/librdmacm bindings (interop/*/Generated) and the layout probe
 TXT
 }
@@ -164,6 +199,7 @@ case "$cmd" in
   drill) cmd_drill "$@" ;;
   bench) cmd_bench "$@" ;;
   generate) cmd_generate "$@" ;;
+  pack) cmd_pack ;;
   lab) cmd_lab "$@" ;;
   help|-h|--help) usage ;;
   *) usage; die "unknown command '$cmd'" ;;
