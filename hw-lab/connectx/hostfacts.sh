@@ -14,7 +14,7 @@ DEVICES=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -d|--ib-dev) DEVICES=${2:?-d needs a device list}; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) usage_of "$0"; exit 0 ;;
     *) echo "hostfacts: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done

@@ -151,6 +151,9 @@ default_cpu() {
   _cpu=${online##* }; _why="the last online CPU ($nolocal)"
 }
 
+# usage_of SCRIPT: the script's opening comment (its usage), without the "# ".
+usage_of() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"; }
+
 # json_str VALUE: VALUE as a JSON string (quotes, backslashes and control characters escaped).
 json_str() {
   local s=$1

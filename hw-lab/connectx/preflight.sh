@@ -16,7 +16,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$HERE/lib.sh"
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { usage_of "$0"; }
 DEVICES="" PORT="" CPUS=""
 while [ $# -gt 0 ]; do
   case "$1" in

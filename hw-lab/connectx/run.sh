@@ -41,7 +41,7 @@ SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 # shellcheck source=SCRIPTDIR/lib.sh
 source "$HERE/lib.sh"
 
-usage() { sed -n '2,40p' "$SELF" | sed 's/^# \{0,1\}//'; }
+usage() { usage_of "$SELF"; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 say() { echo "run.sh[$ROLE]: $*"; }
 
