@@ -482,7 +482,7 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
     }
 
     /// <summary>Publishes the batch's slots in the reader's ring, each with its own release store, then copies
-    /// them to the mirror.</summary>
+    /// them (whole strides) to the mirror.</summary>
     private int PublishInPlace(long first, int count)
     {
         int index = _slotIndex;
@@ -496,16 +496,13 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
             }
         }
 
-        index = _slotIndex;
-        for (int k = 0; k < count; k++)
+        // Failover's copy, in at most two blocks (the batch may wrap the ring's end), after every slot is visible.
+        long run = Math.Min(count, _capacity - _slotIndex);
+        long start = (long)_slotIndex * _stride;
+        Buffer.MemoryCopy(_ring + start, _mirror + start, run * _stride, run * _stride);
+        if (count > run)
         {
-            long offset = (long)index * _stride;
-            int bytes = SlotDescriptor.HeaderLength + SlotDescriptor.ReadLength(_ring + offset);
-            Buffer.MemoryCopy(_ring + offset, _mirror + offset, bytes, bytes);
-            if (++index == _capacity)
-            {
-                index = 0;
-            }
+            Buffer.MemoryCopy(_ring, _mirror, (count - run) * _stride, (count - run) * _stride);
         }
 
         return count;
