@@ -204,6 +204,7 @@ public static class ProfileLoop
         int gcBefore = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
         string switchesBefore = ContextSwitches();
         long previous = Stopwatch.GetTimestamp();
+        long loopStart = previous;
         for (long i = 0; i < count; i++)
         {
             SlotClaim claim;
@@ -236,7 +237,7 @@ public static class ProfileLoop
         {
             // Stopwatch ticks are CLOCK_MONOTONIC nanoseconds on Linux (frequency 1e9), perf's -k CLOCK_MONOTONIC clock.
             using var output = new StreamWriter(path);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# pid={Environment.ProcessId} ticks_per_s={Stopwatch.Frequency} count={count}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# pid={Environment.ProcessId} ticks_per_s={Stopwatch.Frequency} count={count} loop_start_ns={loopStart * nsPerTick:0} loop_end_ns={previous * nsPerTick:0}"));
             for (long i = 0; i < count; i++)
             {
                 if (rtt[i] * nsPerTick > 4000)

@@ -20,11 +20,14 @@ LINE = re.compile(r"^\s*(?P<comm>.+?)\s+(?P<pid>\d+)/(?P<tid>\d+)\s+\[(?P<cpu>\d
 def main(outliers_path, events_path):
     outliers = []
     ours = None
+    window = None
     with open(outliers_path) as f:
         for line in f:
             if line.startswith("#"):
                 m = re.search(r"pid=(\d+)", line)
                 ours = int(m.group(1)) if m else None
+                w = re.search(r"loop_start_ns=(\d+) loop_end_ns=(\d+)", line)
+                window = (int(w.group(1)), int(w.group(2))) if w else None
                 continue
             if not line.strip():
                 continue
@@ -91,6 +94,10 @@ def main(outliers_path, events_path):
         ls = sorted(lengths[cls])
         print(f"  {cls:38s} {n:6d}  ({100.0 * n / max(1, len(outliers)):5.1f} %)  median {ls[len(ls) // 2] / 1000:.1f} us, max {ls[-1] / 1000:.1f} us")
     print("events on the hot CPUs over the whole run: " + ", ".join(f"{c} {totals[c]}" for c in order))
+    if window:
+        inside = {c: sum(1 for t in by_class.get(c, []) if window[0] <= t <= window[1]) for c in order}
+        seconds = (window[1] - window[0]) / 1e9
+        print(f"inside the measured loop ({seconds:.2f} s): " + ", ".join(f"{c} {inside[c]}" for c in order))
     if pids:
         print("tasks that took a hot CPU: " + ", ".join(f"{n} x{c}" for n, c in pids.most_common(8)))
 
