@@ -8,7 +8,8 @@ namespace RdmaStack.Transport;
 /// <remarks>
 /// Semantics every implementation keeps, the way RDMA WRITE on a reliable connection does:
 /// writes land in the order they were posted, but the bytes within one write land in no promised
-/// order, so a reader validates what it reads (the queue uses a sequence number and a CRC).
+/// order, so a reader validates what it reads (the queue uses a sequence number and, where writes can
+/// tear, a CRC; see <see cref="WritesCanTear"/>).
 /// A signaled write's completion also retires every unsignaled write posted before it.
 /// Single producer: one thread posts and polls.
 /// </remarks>
