@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace RdmaStack.Queues;
 
 /// <summary>
@@ -8,23 +6,16 @@ namespace RdmaStack.Queues;
 /// </summary>
 public readonly unsafe ref struct MessageBatch
 {
-    private readonly byte* _slots;
-    private readonly int _firstIndex;
-    private readonly int _capacity;
-    private readonly int _stride;
+    private readonly SlotRun _run;
 
-    internal MessageBatch(byte* slots, int firstIndex, int count, int capacity, int stride, long firstSequence)
+    internal MessageBatch(SlotRun run, long firstSequence)
     {
-        _slots = slots;
-        _firstIndex = firstIndex;
-        _capacity = capacity;
-        _stride = stride;
-        Count = count;
+        _run = run;
         FirstSequence = firstSequence;
     }
 
     /// <summary>Messages in the batch.</summary>
-    public int Count { get; }
+    public int Count => _run.Count;
 
     /// <summary>The sequence of the first message; message k carries FirstSequence + k.</summary>
     public long FirstSequence { get; }
@@ -35,28 +26,7 @@ public readonly unsafe ref struct MessageBatch
     /// <exception cref="ArgumentOutOfRangeException">The index is outside the batch.</exception>
     public ReadOnlySpan<byte> Payload(int index)
     {
-        byte* slot = Slot(index);
+        byte* slot = _run.Slot(index);
         return new ReadOnlySpan<byte>(SlotDescriptor.Payload(slot), SlotDescriptor.ReadLength(slot));
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private byte* Slot(int index)
-    {
-        if ((uint)index >= (uint)Count)
-        {
-            ThrowIndex(index);
-        }
-
-        int slot = _firstIndex + index;
-        if (slot >= _capacity)
-        {
-            slot -= _capacity;
-        }
-
-        return _slots + ((long)slot * _stride);
-    }
-
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private void ThrowIndex(int index) =>
-        throw new ArgumentOutOfRangeException(nameof(index), index, $"The batch holds {Count} messages.");
 }

@@ -276,7 +276,7 @@ public sealed unsafe class SegmentedQueueReader : IDisposable
             }
         }
 
-        batch = new MessageBatch(_ringBase, _slotIndex, count, _capacity, _stride, first);
+        batch = new MessageBatch(new SlotRun(_ringBase, _slotIndex, count, _capacity, _stride), first);
         if (count > 0)
         {
             _suspectPolls = 0;

@@ -159,17 +159,7 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
     public long TryClaim(int length, out SlotClaim claim)
     {
         claim = default;
-        if ((uint)length > (uint)_payloadCapacity)
-        {
-            ThrowHelper.ThrowMessageTooLarge(length, _payloadCapacity, nameof(length));
-        }
-
-        if (_claimLength >= 0 || _batchCount >= 0)
-        {
-            ThrowHelper.ThrowClaimOutstanding();
-        }
-
-        if (_disposed)
+        if (!CanClaim(length))
         {
             return QueueStatus.Closed;
         }
@@ -253,17 +243,7 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
     {
         batch = default;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        if ((uint)length > (uint)_payloadCapacity)
-        {
-            ThrowHelper.ThrowMessageTooLarge(length, _payloadCapacity, nameof(length));
-        }
-
-        if (_claimLength >= 0 || _batchCount >= 0)
-        {
-            ThrowHelper.ThrowClaimOutstanding();
-        }
-
-        if (_disposed)
+        if (!CanClaim(length))
         {
             return QueueStatus.Closed;
         }
@@ -302,7 +282,7 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
             }
         }
 
-        batch = new SlotBatch(slots, _slotIndex, granted, _capacity, _stride, length, first);
+        batch = new SlotBatch(new SlotRun(slots, _slotIndex, granted, _capacity, _stride), length, first);
         _batchCount = granted;
         return first;
     }
@@ -437,6 +417,24 @@ public sealed unsafe class SegmentedQueueWriter : IDisposable
     };
 
     private WriteStatus Post(long offset, int length) => _budget.Post(_channel, offset, length);
+
+    /// <summary>The checks every claim makes first: a length that fits, no claim or batch outstanding.</summary>
+    /// <returns>False when the writer is closed.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool CanClaim(int length)
+    {
+        if ((uint)length > (uint)_payloadCapacity)
+        {
+            ThrowHelper.ThrowMessageTooLarge(length, _payloadCapacity, nameof(length));
+        }
+
+        if (_claimLength >= 0 || _batchCount >= 0)
+        {
+            ThrowHelper.ThrowClaimOutstanding();
+        }
+
+        return !_disposed;
+    }
 
     /// <summary>Where claims are written: the reader's ring in place, or the mirror.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace RdmaStack.Queues;
 
 /// <summary>
@@ -8,25 +6,18 @@ namespace RdmaStack.Queues;
 /// </summary>
 public readonly unsafe ref struct SlotBatch
 {
-    private readonly byte* _slots;
-    private readonly int _firstIndex;
-    private readonly int _capacity;
-    private readonly int _stride;
+    private readonly SlotRun _run;
     private readonly int _length;
 
-    internal SlotBatch(byte* slots, int firstIndex, int count, int capacity, int stride, int length, long firstSequence)
+    internal SlotBatch(SlotRun run, int length, long firstSequence)
     {
-        _slots = slots;
-        _firstIndex = firstIndex;
-        _capacity = capacity;
-        _stride = stride;
+        _run = run;
         _length = length;
-        Count = count;
         FirstSequence = firstSequence;
     }
 
     /// <summary>Slots claimed (at least 1 after a successful claim).</summary>
-    public int Count { get; }
+    public int Count => _run.Count;
 
     /// <summary>The sequence of the first slot; slot k carries FirstSequence + k.</summary>
     public long FirstSequence { get; }
@@ -35,7 +26,7 @@ public readonly unsafe ref struct SlotBatch
     /// <param name="index">0 to <see cref="Count"/> - 1.</param>
     /// <returns>The bytes to write the message into.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The index is outside the batch.</exception>
-    public Span<byte> Payload(int index) => new(SlotDescriptor.Payload(Slot(index)), _length);
+    public Span<byte> Payload(int index) => new(SlotDescriptor.Payload(_run.Slot(index)), _length);
 
     /// <summary>Shortens the message of slot <paramref name="index"/> to <paramref name="length"/> bytes.</summary>
     /// <param name="index">0 to <see cref="Count"/> - 1.</param>
@@ -48,27 +39,6 @@ public readonly unsafe ref struct SlotBatch
             ThrowHelper.ThrowMessageTooLarge(length, _length, nameof(length));
         }
 
-        SlotDescriptor.WriteLength(Slot(index), length);
+        SlotDescriptor.WriteLength(_run.Slot(index), length);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private byte* Slot(int index)
-    {
-        if ((uint)index >= (uint)Count)
-        {
-            ThrowIndex(index);
-        }
-
-        int slot = _firstIndex + index;
-        if (slot >= _capacity)
-        {
-            slot -= _capacity;
-        }
-
-        return _slots + ((long)slot * _stride);
-    }
-
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private void ThrowIndex(int index) =>
-        throw new ArgumentOutOfRangeException(nameof(index), index, $"The batch holds {Count} slots.");
 }
