@@ -144,10 +144,14 @@ internal static unsafe class SlotDescriptor
             return false;
         }
 
-        return checksum
-            ? ComputeChecksum(sequence, new ReadOnlySpan<byte>(Payload(slot), length)) == check
-            : check == StoreOrderMarker;
+        return checksum ? ChecksumHolds(slot, sequence, length, check) : check == StoreOrderMarker;
     }
+
+    /// <summary>The CRC check, out of line: inlined, its loop would take registers from every poll of a
+    /// store-ordered ring too (spills and a larger frame in the reader's spin), where it never runs.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool ChecksumHolds(byte* slot, long sequence, int length, uint check) =>
+        ComputeChecksum(sequence, new ReadOnlySpan<byte>(Payload(slot), length)) == check;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint CheckFor(byte* slot, long sequence, int length, bool checksum) =>
