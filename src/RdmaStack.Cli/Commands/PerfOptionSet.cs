@@ -36,12 +36,17 @@ internal sealed class PerfOptionSet
 
     public Option<bool> All { get; } = new("--all", "-a") { Description = $"Every power of two from 2 to {AllSizesMax} bytes (perftest's -a)" };
 
+    public Option<int> Batch { get; } = new("--batch") { Description = "write-bw: messages the sender claims and commits at once (perftest's --post_list; 1 claims each message alone)", DefaultValueFactory = _ => DefaultBatch };
+
     public Option<bool> NoFrequencyCheck { get; } = new("-F") { Description = "Do not warn when the CPU frequency governor is not 'performance' (perftest's -F)" };
 
     public TwoHostOptionSet TwoHost { get; } = new();
 
     /// <summary>The largest size of --all: a 64 KiB slot keeps a 4 x 256-slot ring at 64 MiB of pinned memory.</summary>
     public const int AllSizesMax = 1 << 16;
+
+    /// <summary>write-bw's default batch: enough to amortize the tail update and the doorbell, well inside a segment.</summary>
+    public const int DefaultBatch = 32;
 
     public PerfOptionSet()
     {
@@ -68,12 +73,13 @@ internal sealed class PerfOptionSet
         Segments.Validators.Add(r => { if (r.GetValueOrDefault<int>() < SegmentedQueueGeometry.MinSegments) { r.AddError($"--segments must be at least {SegmentedQueueGeometry.MinSegments}."); } });
         Slots.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--slots must be at least 1."); } });
         Idle.AcceptOnlyFromAmong([.. IdleStrategy.Names]);
+        Batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > BandwidthPeer.BlockMessages) { r.AddError($"--batch must be 1 to {BandwidthPeer.BlockMessages} messages."); } });
         Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
     }
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, Segments, Slots, Idle, Timeout, Cpus, LockMemory, Json, Size, All, NoFrequencyCheck })
+        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, Segments, Slots, Idle, Timeout, Cpus, LockMemory, Json, Size, All, Batch, NoFrequencyCheck })
         {
             command.Options.Add(option);
         }
@@ -121,6 +127,7 @@ internal sealed class PerfOptionSet
             JsonPath = result.GetValue(Json),
             TwoHost = twoHost ? TwoHost.Bind(result) : null,
             CheckFrequency = !result.GetValue(NoFrequencyCheck),
+            Batch = result.GetValue(Batch),
         };
     }
 
@@ -162,6 +169,7 @@ internal sealed class PerfOptionSet
             .. ProviderOptionSet.ToArguments(o.Provider),
             "--idle", o.Idle,
             "--timeout", o.StallTimeout.TotalSeconds.ToString(ic),
+            "--batch", o.Batch.ToString(ic),
             .. CpusOption.ToArguments(o.Cpus),
         ];
         return o.LockMemory ? [.. arguments, "--mlock"] : arguments;

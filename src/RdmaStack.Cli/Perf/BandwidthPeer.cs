@@ -5,8 +5,8 @@ using RdmaStack.Threading;
 namespace RdmaStack.Cli.Perf;
 
 /// <summary>
-/// write-bw: the sender streams messages with zero-copy claim/commit as fast as the queue takes them;
-/// the receiver polls them and times every block of <see cref="BlockMessages"/> messages, so the rate
+/// write-bw: the sender streams messages with zero-copy batch claim/commit (--batch at a time) as fast as the queue
+/// takes them; the receiver polls them and times every block of <see cref="BlockMessages"/> messages, so the rate
 /// is measured where the messages land and the per-message time has a distribution, not only a mean.
 /// </summary>
 internal static class BandwidthPeer
@@ -24,20 +24,27 @@ internal static class BandwidthPeer
         blockTicks.AsSpan().Fill(-1); // fault the pages in now, not inside the timed loop (see LatencyPeer)
         long backPressured = 0, streakStart = 0, streak = 0, measuredStart = 0, blockStart = 0;
         int block = 0;
+        int batchSize = Math.Max(1, options.Batch);
         for (long n = 0; n < total;)
         {
-            long status = output.TryClaim(size, out SlotClaim claim);
+            // A batch never crosses the warm-up's end nor a block's, so every mark falls between two commits.
+            long boundary = n < warmup ? warmup : warmup + ((((n - warmup) / BlockMessages) + 1) * BlockMessages);
+            int want = (int)Math.Min(batchSize, Math.Min(boundary, total) - n);
+            long status = output.TryClaimBatch(want, size, out SlotBatch batch);
             if (status > 0)
             {
                 if (size >= sizeof(long))
                 {
-                    BitConverter.TryWriteBytes(claim.Payload, status);
+                    for (int k = 0; k < batch.Count; k++)
+                    {
+                        BitConverter.TryWriteBytes(batch.Payload(k), status + k);
+                    }
                 }
 
-                status = output.Commit(claim);
+                status = output.CommitBatch(batch);
                 if (status > 0)
                 {
-                    n++;
+                    n += status - batch.FirstSequence + 1;
                     if (n == warmup)
                     {
                         measuredStart = blockStart = Stopwatch.GetTimestamp();

@@ -30,6 +30,9 @@ internal sealed record PerfOptions(PerfTest Test, IReadOnlyList<int> Sizes, int 
     /// <summary>Whether to warn when the CPU frequency governor is not "performance" (perftest's -F turns it off).</summary>
     public bool CheckFrequency { get; init; } = true;
 
+    /// <summary>write-bw: messages the sender claims and commits at once (1: one claim per message).</summary>
+    public int Batch { get; init; } = Commands.PerfOptionSet.DefaultBatch;
+
     /// <summary>Two hosts (perftest's server/client): this side's settings; null when both processes run here.</summary>
     public Commands.TwoHost? TwoHost { get; init; }
 
