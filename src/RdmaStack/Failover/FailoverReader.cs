@@ -319,6 +319,11 @@ internal sealed class FailoverReader : IDisposable
         if (position / _slotsPerSegment != _position / _slotsPerSegment)
         {
             PublishToOthers(position);
+
+            // The active link itself holds only the head of the last segment it finished (its reader publishes at
+            // segment ends): a batch that went on past that boundary still owes the writer the rest, which the idle
+            // publication sends. Without this, a stream over one link never acknowledged its last partial segment.
+            _publishedPosition = position - (position % _slotsPerSegment);
         }
 
         _position = position;
