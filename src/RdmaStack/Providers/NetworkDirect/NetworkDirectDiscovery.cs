@@ -18,8 +18,11 @@ internal static class NetworkDirectDiscovery
     /// <exception cref="PlatformNotSupportedException">Not on Windows (the message says so).</exception>
     public static INetworkDirectProviderSource DefaultSource => OperatingSystem.IsWindows()
         ? WindowsNetworkDirectProviderSource.Instance
-        : throw new PlatformNotSupportedException(
-            $"NetworkDirect is the RDMA interface of Windows: its providers are found in the Winsock catalog, which only Windows has (this is {RuntimeInformation.OSDescription}). On Linux, use the verbs provider.");
+        : throw NotOnThisPlatform();
+
+    /// <summary>Why NetworkDirect does not run here, naming the platform.</summary>
+    public static PlatformNotSupportedException NotOnThisPlatform() => new(
+        $"NetworkDirect is the RDMA interface of Windows: its providers are found in the Winsock catalog, which only Windows has (this is {RuntimeInformation.OSDescription}). On Linux, use the verbs provider.");
 
     /// <summary>Opens the adapter that serves <paramref name="localAddress"/>, from the first provider that lists it.</summary>
     /// <exception cref="TransportException">No provider serves the address (the message lists what each serves),
