@@ -65,6 +65,7 @@ internal sealed class NetworkDirectTransportProvider : ITransportProvider
             var local = new ConnectionOffer(setup.Geometry, ToGid(own.Listener?.Address ?? adapter.Address), [new QueueEndpoint(own.Role, 0, 0, own.RegionAddress, own.RegionToken, own.RegionLength)])
             {
                 ListenerPort = (ushort)(own.Listener?.Port ?? 0),
+                Flags = OfferFlags.Checksummed, // an RDMA write's bytes land in no promised order
             };
             ConnectionOffer offer = handshake.Exchange(local);
             NetworkDirectQueueOffer peer = PeerOffer(offer, side, setup);

@@ -16,7 +16,7 @@ namespace RdmaStack.Transport.Handshake;
 /// <remarks>
 /// <para>The protocol is symmetric; each side sends, then reads, each of three messages:</para>
 /// <code>
-///  hello  : magic "RDMASTK\x03" (8) | type 1 (1) | nonce (32)                                     41 B
+///  hello  : magic "RDMASTK\x04" (8) | type 1 (1) | nonce (32)                                     41 B
 ///  proof  : magic (8) | type 2 (1) | echo of the peer's nonce (32) | MAC (32)                      73 B
 ///           MAC = HMAC-SHA256(secret, "rdmastack/proof/v1" | sender nonce | receiver nonce)
 ///  route  : magic (8) | type 5 (1) | body length (2, LE) | body | MAC (32)       (the dialling side only)
@@ -31,8 +31,8 @@ namespace RdmaStack.Transport.Handshake;
 ///  ready  : magic (8) | type 4 (1) | MAC (32), MAC over "rdmastack/ready/v1" and the nonces   41 B
 ///           (optional, <see cref="Confirm"/>: "my side is connected", so neither writes too early)
 /// </code>
-/// <para>The magic's last byte is the protocol's version: 3 since the offer carries a listener port (NetworkDirect);
-/// a peer of another version is refused at its hello.</para>
+/// <para>The magic's last byte is the protocol's version: 3 since the checksum flag is negotiated, 4 since the offer
+/// carries a listener port (NetworkDirect); a peer of another version is refused at its hello.</para>
 /// <para>The route and the reply MACs cover the label, both nonces and the message, like the offer's. One deadline
 /// bounds the whole handshake, however the peer spreads its bytes: a peer that sends one byte at a time gets no
 /// more time than one that sends nothing.</para>
@@ -77,7 +77,7 @@ internal sealed class ConnectionHandshake : IDisposable
     private const int MagicLength = 8;
     private const int MacLength = 32;
 
-    private static readonly byte[] s_magic = "RDMASTK\u0003"u8.ToArray();
+    private static readonly byte[] s_magic = "RDMASTK\u0004"u8.ToArray();
     private static readonly byte[] s_proofLabel = "rdmastack/proof/v1"u8.ToArray();
     private static readonly byte[] s_offerLabel = "rdmastack/offer/v1"u8.ToArray();
     private static readonly byte[] s_readyLabel = "rdmastack/ready/v1"u8.ToArray();
@@ -416,7 +416,7 @@ internal sealed class ConnectionHandshake : IDisposable
             throw Refused($"geometry differs: the peer has {peer.Geometry}, this side {local.Geometry}");
         }
 
-        if (peer.Flags != local.Flags)
+        if ((peer.Flags & ~OfferFlags.Negotiated) != (local.Flags & ~OfferFlags.Negotiated))
         {
             throw Refused(string.Create(CultureInfo.InvariantCulture, $"the queue settings differ: the peer's flags are 0x{peer.Flags:x2}, this side's 0x{local.Flags:x2}"));
         }

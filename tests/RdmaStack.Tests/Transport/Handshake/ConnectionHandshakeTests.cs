@@ -121,7 +121,7 @@ public sealed class ConnectionHandshakeTests
         }
 
         // An offer header whose body length cannot hold a single queue.
-        raw.GetStream().Write("RDMASTK\u0003\u0003\u0007\u0000"u8);
+        raw.GetStream().Write("RDMASTK\u0004\u0003\u0007\u0000"u8);
         AssertRefused(await server, "malformed offer");
     }
 
@@ -347,7 +347,7 @@ public sealed class ConnectionHandshakeTests
         await raw.ConnectAsync(Endpoint(listener), TestContext.Current.CancellationToken);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         byte[] hello = new byte[ConnectionHandshake.HelloLength];
-        "RDMASTK\u0003"u8.CopyTo(hello);
+        "RDMASTK\u0004"u8.CopyTo(hello);
         hello[8] = 1;
         for (int i = 0; i < hello.Length && !server.IsCompleted; i++)
         {
