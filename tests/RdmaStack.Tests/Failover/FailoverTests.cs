@@ -32,19 +32,18 @@ public class FailoverTests
         Assert.Equal(1, g.Reader.ActiveLink);
     }
 
-    [Fact]
-    public void An_idle_reader_acknowledges_a_partial_segment_read_in_the_same_poll_as_a_boundary()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void An_idle_reader_acknowledges_the_partial_segment_after_a_batch_that_crossed_a_segment_end(int links)
     {
-        using var g = new FailoverGroup(links: 1); // 4 segments x 8 slots; one link, so no standby learns the head
-        g.Send(13);
-        Assert.Equal(13, g.Pump()); // one poll crosses the boundary at 8: the head published then says 8
-        Assert.Equal(8, g.Writer.AcknowledgedPosition);
-
-        // Nothing more arrives; after a heartbeat interval the idle reader publishes where it stands.
+        using var g = new FailoverGroup(links); // 4 segments x 8 slots
+        g.Send(12); // segment 0 whole, 4 messages of segment 1
+        Assert.Equal(12, g.Pump()); // one batch: the active link's reader publishes 8 at the segment's end on its own
         g.Clock.Advance(g.Options.HeartbeatInterval);
-        g.Pump();
-        g.Writer.Maintain();
-        Assert.Equal(13, g.Writer.AcknowledgedPosition);
+        g.Pump(); // idle: the reader owes the writer 9..12 on every link, the active one too
+
+        Assert.Equal(12, g.Writer.AcknowledgedPosition);
     }
 
     [Fact]
