@@ -26,8 +26,8 @@ internal sealed record MachineInfo
         Cores = Environment.ProcessorCount,
         Kernel = ReadLine("/proc/sys/kernel/osrelease") ?? RuntimeInformation.OSDescription,
         Runtime = RuntimeInformation.FrameworkDescription,
-        Isolation = CpuIsolation.Detect().Describe(cpus ?? [.. Enumerable.Range(0, Environment.ProcessorCount)]),
-        HugePages = HugePageInfo.Detect().Describe(),
+        Isolation = CpuAffinity.DescribeIsolation(cpus ?? [.. Enumerable.Range(0, Environment.ProcessorCount)]),
+        HugePages = MemoryLock.DescribeHugePages(),
     };
 
     /// <summary>The commit the binaries were built from (git describe --always --dirty), or "unknown".</summary>
