@@ -42,7 +42,7 @@ public sealed partial class ReplicaNode
             OnReplication(_peerMessage.Message);
         }
 
-        if (_role == ReplicaRole.Backup && _joined && Elapsed(_lastHeardFromPeer, _options.PromotionTimeout))
+        if (_role == ReplicaRole.Backup && _joined && PeerSilentFor(_options.PromotionTimeout))
         {
             Promote();
             work++;
@@ -65,8 +65,14 @@ public sealed partial class ReplicaNode
 
     private bool PollPeer()
     {
-        if (_peer is null || _peer.In.Poll(ref _peerMessage, 1) == 0)
+        if (_peer is null)
         {
+            return false;
+        }
+
+        if (_peer.In.Poll(ref _peerMessage, 1) == 0)
+        {
+            _peerReadEmptyAt = _time.GetTimestamp();
             return false;
         }
 

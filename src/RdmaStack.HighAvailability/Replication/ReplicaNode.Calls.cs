@@ -200,7 +200,7 @@ public sealed partial class ReplicaNode
                 continue;
             }
 
-            if (Elapsed(_lastHeardFromPeer, _options.PromotionTimeout))
+            if (PeerSilentFor(_options.PromotionTimeout))
             {
                 BecomePrimary(); // nothing more will come: this input goes on in the primary's role
                 return false;

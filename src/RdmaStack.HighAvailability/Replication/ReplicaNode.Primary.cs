@@ -36,7 +36,7 @@ public sealed partial class ReplicaNode
             work++;
         }
 
-        if (_mirrored && Elapsed(_lastHeardFromPeer, _options.BackupTimeout))
+        if (_mirrored && PeerSilentFor(_options.BackupTimeout))
         {
             LoseBackup();
         }
@@ -297,7 +297,7 @@ public sealed partial class ReplicaNode
 
             KeepStreamsAlive();
             int work = _peer.Out.DoWork() + PollPeerControl(16);
-            if (_mirrored && Elapsed(_lastHeardFromPeer, _options.BackupTimeout))
+            if (_mirrored && PeerSilentFor(_options.BackupTimeout))
             {
                 LoseBackup();
             }
@@ -316,7 +316,7 @@ public sealed partial class ReplicaNode
         {
             KeepStreamsAlive();
             int work = _peer!.Out.DoWork() + PollPeerControl(16);
-            if (_mirrored && Elapsed(_lastHeardFromPeer, _options.BackupTimeout))
+            if (_mirrored && PeerSilentFor(_options.BackupTimeout))
             {
                 LoseBackup();
             }
@@ -329,8 +329,14 @@ public sealed partial class ReplicaNode
     private int PollPeerControl(int limit)
     {
         int polled = 0;
-        while (polled < limit && _peer is not null && _peer.In.Poll(ref _peerMessage, 1) > 0)
+        while (polled < limit && _peer is not null)
         {
+            if (_peer.In.Poll(ref _peerMessage, 1) == 0)
+            {
+                _peerReadEmptyAt = _time.GetTimestamp();
+                break;
+            }
+
             polled++;
             ReadOnlySpan<byte> message = _peerMessage.Message;
             var reader = new WireReader(message[1..]);
@@ -421,15 +427,52 @@ public sealed partial class ReplicaNode
         _role = ReplicaRole.Backup;
         _joined = false;
         _joinSentAt = 0;
-        _lastHeardFromPeer = _time.GetTimestamp();
+        ResetPeerSilence();
         Volatile.Write(ref _stepDowns, _stepDowns + 1);
     }
 
-    /// <summary>The backup went silent, closed its stream or left: go on alone, releasing every held reply.</summary>
+    /// <summary>The backup went silent, closed its stream or left: go on alone, releasing every held reply, once the
+    /// backup was told (<see cref="TellBackupItWasDropped"/>).</summary>
     private void LoseBackup()
     {
         _mirrored = false;
         Volatile.Write(ref _backupLosses, _backupLosses + 1);
+        TellBackupItWasDropped();
+    }
+
+    /// <summary>
+    /// Puts a heartbeat of generation 0 on the backup's stream before this replica goes on without it (before any
+    /// reply the backup did not acknowledge, any input or call it does not see): a backup reads its stream to the end
+    /// before it promotes itself, so a backup that was only descheduled finds this first and asks for the state again
+    /// instead of taking over from a primary that answered without it. Waits through back-pressure (reading the other
+    /// replica, which may have promoted itself meanwhile); gives up when no reader is connected.
+    /// </summary>
+    private void TellBackupItWasDropped()
+    {
+        Span<byte> message = stackalloc byte[1 + 8 + 8 + 8];
+        var writer = new WireWriter(message);
+        writer.Type(MessageType.Heartbeat);
+        writer.Int64(0);
+        writer.Int64(_lastSequence);
+        writer.Int64(_term);
+        _waitIdle.Reset();
+        while (_peer is not null && !_superseded)
+        {
+            long result = _peer.Out.Offer(writer.Written);
+            if (result > 0)
+            {
+                _lastSentToPeer = _time.GetTimestamp();
+                return;
+            }
+
+            if (result == QueueStatus.Closed || result == QueueStatus.NotConnected)
+            {
+                return; // no reader: nobody will act on the old generation
+            }
+
+            KeepStreamsAlive();
+            _waitIdle.Idle(_peer.Out.DoWork() + PollPeerControl(16));
+        }
     }
 
     private void PrimaryHeartbeat()
@@ -458,7 +501,7 @@ public sealed partial class ReplicaNode
         _generation++;
         _mirrored = true;
         _backupAcked = _lastSequence;
-        _lastHeardFromPeer = _time.GetTimestamp();
+        ResetPeerSilence();
         var writer = new WireWriter(_sendBuffer);
         writer.Type(MessageType.SnapshotBegin);
         writer.Int64(_joinRequestNonce);

@@ -68,6 +68,7 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
     private long _lastSequence;
     private long _lastTimestamp;
     private long _lastHeardFromPeer;
+    private long _peerReadEmptyAt;
     private long _lastSentToPeer;
     private long _inputsProcessed;
     private long _repeatsAnswered;
@@ -108,7 +109,7 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
         _replyBuffer = new byte[options.MaxMessageLength];
         _peerMessage = new MessageCopy(options.MaxMessageLength);
         _clientMessage = new MessageCopy(options.MaxMessageLength);
-        _lastHeardFromPeer = _time.GetTimestamp();
+        ResetPeerSilence();
         if (options.JournalPath is not null)
         {
             _journal = TransactionJournal.Open(
@@ -258,6 +259,20 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
     /// <summary>The timestamp clock's ticks since <paramref name="timestamp"/>.</summary>
     private bool Elapsed(long timestamp, TimeSpan bound) => _time.GetElapsedTime(timestamp) >= bound;
 
+    /// <summary>
+    /// Whether the other replica said nothing for <paramref name="bound"/>, counted from its last message to the last
+    /// read of its stream that found nothing, not to now: a replica descheduled between reading and checking (a
+    /// loaded host) must not take its own sleep for the other's silence, when the other's messages wait unread.
+    /// </summary>
+    private bool PeerSilentFor(TimeSpan bound) => _time.GetElapsedTime(_lastHeardFromPeer, _peerReadEmptyAt) >= bound;
+
+    /// <summary>A new peer, a new role: the other replica's silence counts from now.</summary>
+    private void ResetPeerSilence()
+    {
+        _lastHeardFromPeer = _time.GetTimestamp();
+        _peerReadEmptyAt = _lastHeardFromPeer;
+    }
+
     private int AcceptConnections()
     {
         int work = 0;
@@ -280,7 +295,7 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
 
             Retire(_peer);
             _peer = peer;
-            _lastHeardFromPeer = _time.GetTimestamp();
+            ResetPeerSilence();
             if (_role == ReplicaRole.Primary)
             {
                 if (_mirrored)
