@@ -124,7 +124,7 @@ internal static class HaDemoCommand
             {
                 long resends = run.Clients.Sum(c => c.Resends);
                 long repeats = run.Servers.Sum(x => x.RepeatsAnswered);
-                console.WriteLine(string.Create(ic, $"failovers  clients resent {resends:N0} orders after failovers, switched server {run.Clients.Sum(c => c.ServerSwitches)} times; promotions without a kill {run.FalsePromotions} (a primary descheduled past the bound: it stepped down and rejoined), kills that struck a backup after such a swap {run.BackupsKilled}"));
+                console.WriteLine(string.Create(ic, $"failovers  clients resent {resends:N0} orders after failovers, switched server {run.Clients.Sum(c => c.ServerSwitches)} times; promotions without a kill {run.FalsePromotions} (a primary descheduled past the bound: it stepped down and rejoined), kills not counted because they struck a server superseded by such a swap {run.BackupsKilled}"));
                 console.WriteLine(string.Create(ic, $"           the survivors answered {repeats:N0} resends from their records (counted by the two servers running at the end)"));
             }
 

@@ -14,7 +14,8 @@ namespace RdmaStack.Cli.Ha;
 /// then (with --latency-orders) sends orders one at a time and times each reply, then waits for "stream": orders at a
 /// steady rate with a window of them in flight, until "drain", after which it waits for every reply, writes its log
 /// (each request and reply, for the demo's audit) and prints its result. Each time replies start coming from another
-/// server it prints <c>reply-from server=S at=T</c> (T: the Stopwatch time of the first such reply).
+/// server, or under a new primary term, it prints <c>reply-from server=S at=T</c> (T: the Stopwatch time of the first
+/// such reply).
 /// </summary>
 internal sealed class HaClientHost : IReplyHandler
 {
@@ -29,6 +30,7 @@ internal sealed class HaClientHost : IReplyHandler
     private long _sentAt;
     private long _lastLatency;
     private int _lastServer = -1;
+    private long _lastReplyTerm;
     private int _pending;
     private long _term;
 
@@ -77,9 +79,12 @@ internal sealed class HaClientHost : IReplyHandler
         }
 
         _orders.OnReply(output);
-        if (_client.ReplyServer != _lastServer)
+        // Each first reply after a change of server or of primary term: a client that had its last reply from the
+        // server promoted now (before a false promotion swapped the roles and back) must still tell its first reply.
+        if (_client.ReplyServer != _lastServer || _client.PrimaryTerm != _lastReplyTerm)
         {
             _lastServer = _client.ReplyServer;
+            _lastReplyTerm = _client.PrimaryTerm;
             _events.Enqueue(HaEvent.Format("reply-from", ("server", _lastServer), ("at", now), ("sequence", clientSequence)));
         }
     }

@@ -129,18 +129,23 @@ internal sealed class HaDemoRunner : IDisposable
         for (int kill = 1; kill <= _options.Kills; kill++)
         {
             WaitWhole(servers);
+            long wholeAt = Stopwatch.GetTimestamp(); // every earlier promotion happened before this
             Thread.Sleep(_options.MinKillDelay + ((_options.MaxKillDelay - _options.MinKillDelay) * _random.NextDouble()));
             int primary = WaitWhole(servers); // a false promotion may have swapped them meanwhile
             int backup = 1 - primary;
             int pid = servers[primary].Process.Id;
             long killedAt = servers[primary].Kill();
-            HaEvent? promoted = servers[backup].WaitFor("promoted", killedAt, _options.StepTimeout);
-            if (promoted is null && servers[backup].Latest("promoted") is { } earlier && earlier.Long("at") < killedAt && HaPair.IsPrimary(servers[backup]))
+            // The first promotion of the other server since the pair was whole, by the time it happened (an event is
+            // read some time after: a promotion before the kill may be read after it).
+            HaEvent? promoted = servers[backup].WaitFor("promoted", 0, _options.StepTimeout, e => e.Long("at") > wholeAt);
+            if ((promoted is not null && promoted.Long("at") < killedAt)
+                || (promoted is null && servers[backup].Latest("promoted") is { } earlier && earlier.Long("at") < killedAt && HaPair.IsPrimary(servers[backup])))
             {
-                // A false promotion swapped the roles between the check and the kill: the kill struck the backup.
-                // The primary goes on alone; the backup is restarted and the round is done again.
+                // A false promotion swapped the roles between the check and the kill (the processes' events come
+                // late on a loaded host): the kill struck a primary already superseded, or the backup. The other
+                // goes on; the killed one is restarted and the round is done again.
                 backupsKilled++;
-                Say($"kill {kill}/{_options.Kills}: the roles swapped just before the SIGKILL, which struck server {primary} as a backup; restarting it and trying again");
+                Say($"kill {kill}/{_options.Kills}: server {backup} had promoted itself just before the SIGKILL, which struck server {primary} already superseded; not counted, restarting it and trying again");
                 servers[primary] = StartServer(service, 2, primary, ReplicaRole.Backup, ledger);
                 history.Add(servers[primary]);
                 kill--;

@@ -23,7 +23,8 @@ internal sealed record HaRunOutcome
     /// <summary>Promotions not caused by a kill (a primary only slow), and step-downs that followed.</summary>
     public long FalsePromotions { get; init; }
 
-    /// <summary>Kills that struck a backup because a false promotion swapped the roles just before (done again).</summary>
+    /// <summary>Kills that struck a server already superseded because a false promotion swapped the roles just before
+    /// (not counted; done again).</summary>
     public long BackupsKilled { get; init; }
 
     /// <summary>Checkpoints compared by the backups over the run (each backup's count when it was promoted or stopped).</summary>
