@@ -462,6 +462,7 @@ public sealed partial class ReplicaNode
             if (result > 0)
             {
                 _lastSentToPeer = _time.GetTimestamp();
+                AwaitPromotionNotice(_lastSentToPeer);
                 return;
             }
 
@@ -472,6 +473,28 @@ public sealed partial class ReplicaNode
 
             KeepStreamsAlive();
             _waitIdle.Idle(_peer.Out.DoWork() + PollPeerControl(16));
+        }
+    }
+
+    /// <summary>
+    /// After the notice, reads the other replica's stream for one promotion bound more before going on alone: a backup
+    /// that woke and promoted itself before it read the notice (both replicas descheduled at once on a loaded host)
+    /// sends <see cref="MessageType.Promoted"/> as it takes over, and this replica then steps down instead of serving
+    /// beside it. Ends early when the other replica is heard (a backup that read the notice asks to join).
+    /// </summary>
+    private void AwaitPromotionNotice(long noticeAt)
+    {
+        _waitIdle.Reset();
+        while (_peer is not null && !_superseded && _time.GetElapsedTime(noticeAt, _peerReadEmptyAt) < _options.PromotionTimeout)
+        {
+            KeepStreamsAlive();
+            int work = _peer.Out.DoWork() + PollPeerControl(16);
+            if (_joinRequested)
+            {
+                return;
+            }
+
+            _waitIdle.Idle(work);
         }
     }
 
