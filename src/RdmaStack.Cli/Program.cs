@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RdmaStack.Cli.Commands;
+using RdmaStack.Cli.Demo;
 
 namespace RdmaStack.Cli;
 
@@ -8,6 +9,12 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (!PeerShutdown.WatchParent())
+        {
+            Console.Error.WriteLine("rdmastack: the process that started this peer is gone; ending.");
+            return 1;
+        }
+
         RootCommand root = CreateRootCommand();
         ParseResult? result = Parse(root, args, Console.Error);
         return result is null ? CommandRunner.SetupFailed : result.Invoke();
