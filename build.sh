@@ -236,10 +236,10 @@ cmd_fuzz() {
 # The fuzz smoke run of the test command: each harness for a few seconds, one test each (a crash fails it).
 test_fuzz_smoke() {
   local harness
-  log "fuzz smoke: ${#FUZZ_HARNESSES[@]} harnesses, ${RDMASTACK_FUZZ_SMOKE_SECONDS:-12} s each"
+  log "fuzz smoke: ${#FUZZ_HARNESSES[@]} harnesses, ${RDMASTACK_FUZZ_SMOKE_SECONDS:-10} s each"
   fuzz_prepare
   for harness in "${FUZZ_HARNESSES[@]}"; do
-    if fuzz_run "$harness" "${RDMASTACK_FUZZ_SMOKE_SECONDS:-12}"; then passed=$((passed + 1)); else failed=$((failed + 1)); rc=1; fi
+    if fuzz_run "$harness" "${RDMASTACK_FUZZ_SMOKE_SECONDS:-10}"; then passed=$((passed + 1)); else failed=$((failed + 1)); rc=1; fi
   done
 }
 
