@@ -134,6 +134,12 @@ public sealed class DemoLifecycleTests
         {
             ProcessStartInfo info = PeerProcess.CreateStartInfo(["demo", "--count", "2000000000", "--pings", "0", "--warmup", "0", "--timeout", "600"]);
             info.Environment.Remove(PeerShutdown.ParentVariable); // the demo is this test's child, not a peer of a run
+
+            // A test run from a background job of a non-interactive shell (CI) ignores SIGINT, and an ignored signal
+            // stays ignored across exec: env(1) gives the demo the default dispositions back, then execs it (same pid).
+            info.ArgumentList.Insert(0, info.FileName);
+            info.ArgumentList.Insert(0, "--default-signal=INT,TERM,HUP");
+            info.FileName = "/usr/bin/env";
             var demo = new DemoProcess(new Process { StartInfo = info });
             demo.Process.OutputDataReceived += (_, e) => demo.Append(e.Data);
             demo.Process.ErrorDataReceived += (_, e) => demo.Append(e.Data);

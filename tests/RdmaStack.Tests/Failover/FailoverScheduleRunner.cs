@@ -90,10 +90,7 @@ internal sealed class FailoverScheduleRunner : IDisposable
         {
             for (int link = 0; link < Writer.LinkCount; link++)
             {
-                if (Writer.GetLinkState(link) == LinkState.Failed || _switches[link].IsKilled)
-                {
-                    Restore(link);
-                }
+                Restore(link);
             }
 
             Poll(int.MaxValue);
@@ -143,16 +140,19 @@ internal sealed class FailoverScheduleRunner : IDisposable
         Reader.Poll(ref recorder, limit);
     }
 
+    /// <summary>The cable comes back; a link the writer has failed is put back on both ends (the failback pair of
+    /// calls). A link the writer still holds healthy is left to the ends: if the reader found it broken (and stopped
+    /// heartbeating on it), the writer learns so from the silence and fails it first. Restoring the reader's end of a
+    /// link its writer never failed would make the reader forget a fault the writer never heard of (a report posted
+    /// while the cable was down is lost), which the first version of this runner did and the property caught.</summary>
     private void Restore(int link)
     {
-        if (Writer.GetLinkState(link) != LinkState.Failed && !_switches[link].IsKilled)
-        {
-            return;
-        }
-
         _switches[link].Repair();
-        Writer.Restore(link);
-        Reader.Restore(link);
+        if (Writer.GetLinkState(link) == LinkState.Failed)
+        {
+            Writer.Restore(link);
+            Reader.Restore(link);
+        }
     }
 
     private void Replace(int link)
