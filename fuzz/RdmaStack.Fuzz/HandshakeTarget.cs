@@ -120,11 +120,11 @@ internal static class HandshakeTarget
         return message;
     }
 
-    /// <summary>The magic ("RDMASTK" and the protocol version 2), the type, and <paramref name="rest"/> zero bytes.</summary>
+    /// <summary>The magic, the type, and <paramref name="rest"/> zero bytes.</summary>
     private static byte[] Header(byte type, int rest)
     {
         var message = new byte[ScriptedPeerStream.MagicLength + 1 + rest];
-        "RDMASTK\u0002"u8.CopyTo(message);
+        ConnectionHandshake.Magic.CopyTo(message);
         message[ScriptedPeerStream.MagicLength] = type;
         return message;
     }

@@ -34,6 +34,10 @@ internal static unsafe class SlotReaderTarget
         int links = 1 + (input.Byte() % 3);
         var geometry = new SegmentedQueueGeometry(2 + (input.Byte() % 3), 1 + (input.Byte() % 8), input.Byte() % 160);
         int retryLimit = 1 + (input.Byte() % 4);
+
+        // Both integrity modes: a CRC over every slot (a channel whose writes can tear), or the store-order marker
+        // (shared memory, the sequence stored last).
+        bool checksum = (input.Byte() & 1) != 0;
         var clock = new FuzzClock();
         var rings = new MemoryRegion[links];
         var readers = new SegmentedQueueReader[links];
@@ -43,11 +47,11 @@ internal static unsafe class SlotReaderTarget
             var channel = new SharedMemoryChannel(
                 MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "head source"),
                 MemoryRegion.AllocatePrivate(ControlBlockDescriptor.Length, "writer's control block"));
-            readers[i] = new SegmentedQueueReader(geometry, rings[i], channel, retryLimit);
+            readers[i] = new SegmentedQueueReader(geometry, rings[i], channel, retryLimit, checksumSlots: checksum);
         }
 
         using var reader = new FailoverReader(readers, new FailoverOptions(), clock);
-        var check = new DeliveryCheck(rings, geometry);
+        var check = new DeliveryCheck(rings, geometry, checksum);
         for (int steps = 0; input.HasMore && steps < 4096; steps++)
         {
             switch ((Op)(input.Byte() % 6))
@@ -66,11 +70,10 @@ internal static unsafe class SlotReaderTarget
                     input.Take(ring.GetSpan(offset, Math.Min(1 + (input.Byte() % 64), (int)(ring.Length - offset))));
                     break;
                 case Op.SealSlot:
-                    SealSlot(ref input, rings[input.Byte() % links], geometry, reader.Position);
+                    SealSlot(ref input, rings[input.Byte() % links], geometry, reader.Position, checksum);
                     break;
                 case Op.WriteTrailer:
-                    Span<long> trailer = MemoryMarshal.Cast<byte, long>(rings[input.Byte() % links].GetSpan(geometry.RingLength, 24));
-                    trailer[input.Byte() % 3] = input.Byte() % 8;
+                    WriteTrailer(ref input, rings[input.Byte() % links], geometry);
                     break;
                 case Op.Maintain:
                     clock.AdvanceMilliseconds(input.Byte() % 64);
@@ -90,16 +93,16 @@ internal static unsafe class SlotReaderTarget
     /// <summary>Inputs that deliver: slots sealed in order and polled; a failover to a newer epoch; a corrupt slot.</summary>
     public static IEnumerable<(string Name, byte[] Data)> Seeds()
     {
-        // 2 links, 2 segments x 4 slots x 16 B, retry limit 1; seal slots 1..6 on link 0, poll, bump link 1's epoch,
-        // seal 7..8 there, poll again.
-        var script = new List<byte> { 1, 0, 3, 16, 0 };
+        // 2 links, 2 segments x 4 slots x 16 B, retry limit 1, CRC mode; seal slots 1..6 on link 0, poll, seal link 1's
+        // trailer with epoch 5 (the failover's announcement), seal 7..8 there, poll again.
+        var script = new List<byte> { 1, 0, 3, 16, 0, 1 };
         for (int s = 0; s < 6; s++)
         {
             script.AddRange([(byte)Op.SealSlot, 0, 0, 7, .. "payload"u8]);
             script.AddRange([(byte)Op.Poll, 3]);
         }
 
-        script.AddRange([(byte)Op.WriteTrailer, 1, 2, 5, (byte)Op.WriteTrailer, 1, 0, 1]);
+        script.AddRange([(byte)Op.WriteTrailer, 1, 0, 1, 6, 5, 0]);
         for (int s = 0; s < 2; s++)
         {
             script.AddRange([(byte)Op.SealSlot, 1, 0, 4, .. "next"u8, (byte)Op.Poll, 15]);
@@ -107,12 +110,12 @@ internal static unsafe class SlotReaderTarget
 
         yield return ("failover", [.. script]);
 
-        var corrupt = new List<byte> { 0, 1, 1, 64, 1 };
+        var corrupt = new List<byte> { 0, 1, 1, 64, 1, 1 };
         corrupt.AddRange([(byte)Op.SealSlot, 0, 0, 60, .. new byte[60]]);
         corrupt.AddRange([(byte)Op.FlipBit, 0, 200, 0, (byte)Op.Poll, 1, (byte)Op.Poll, 1, (byte)Op.Maintain, 10, (byte)Op.Poll, 1]);
         yield return ("corrupt", [.. corrupt]);
 
-        var lap = new List<byte> { 0, 0, 0, 8, 3 };
+        var lap = new List<byte> { 0, 0, 0, 8, 3, 0 };
         for (int s = 0; s < 9; s++)
         {
             lap.AddRange([(byte)Op.SealSlot, 0, 0, 8, .. "lap-lap!"u8, (byte)Op.Poll, 1, (byte)Op.Maintain, 1]);
@@ -120,12 +123,33 @@ internal static unsafe class SlotReaderTarget
 
         lap.AddRange([(byte)Op.SealSlot, 0, 200, 0, 0, 0, 0, 0, 0, 0, 0, 255, (byte)Op.Poll, 4]);
         yield return ("lap-and-bad-length", [.. lap]);
+
+        // The failover seed again in the store-ordered mode (marker instead of CRC).
+        script[5] = 0;
+        yield return ("failover-store-ordered", [.. script]);
     }
 
-    /// <summary>Writes a slot with a right CRC, as a correct writer would: selector below 128 picks a sequence near the
-    /// stream's next one and its place in the ring; otherwise the sequence, and the ring index, come from the input. The
-    /// length byte may claim more than the slot holds.</summary>
-    private static void SealSlot(ref FuzzInput input, MemoryRegion ring, SegmentedQueueGeometry geometry, long position)
+    /// <summary>A trailer sealed as a writer seals it (selector even: heartbeat, tail, epoch and state from the input,
+    /// small), or one of its words overwritten raw (odd: a torn or forged trailer, whose check must then fail).</summary>
+    private static void WriteTrailer(ref FuzzInput input, MemoryRegion ring, SegmentedQueueGeometry geometry)
+    {
+        byte* trailer = ring.Pointer + geometry.TrailerOffset;
+        byte selector = input.Byte();
+        if ((selector & 1) == 0)
+        {
+            RingTrailerDescriptor.Seal(trailer, new WriterTrailer(input.Byte(), input.Byte() % 64, input.Byte() % 8, input.Byte() % 2));
+        }
+        else
+        {
+            ((long*)trailer)[(selector >> 1) % 5] = input.Int64();
+        }
+    }
+
+    /// <summary>Writes a slot whose check word is right for the mode (a CRC, or the store-order marker), as a correct
+    /// writer would: selector below 128 picks a sequence near the stream's next one and its place in the ring; otherwise
+    /// the sequence, and the ring index, come from the input, and bit 1 writes the other mode's check word. The length
+    /// byte may claim more than the slot holds.</summary>
+    private static void SealSlot(ref FuzzInput input, MemoryRegion ring, SegmentedQueueGeometry geometry, long position, bool checksum)
     {
         byte selector = input.Byte();
         long sequence = selector < 128 ? position + 1 + (selector % 4) : input.Int64();
@@ -139,12 +163,13 @@ internal static unsafe class SlotReaderTarget
         input.Take(payload[..Math.Min(length, room)]);
         *(long*)(slot + SlotDescriptor.SequenceOffset) = sequence;
         *(int*)(slot + SlotDescriptor.LengthOffset) = length;
-        *(uint*)(slot + SlotDescriptor.ChecksumOffset) = SlotDescriptor.ComputeChecksum(sequence, payload[..Math.Min(length, room)]);
+        bool crc = checksum ^ (selector >= 128 && (selector & 2) != 0);
+        *(uint*)(slot + SlotDescriptor.ChecksumOffset) = crc ? SlotDescriptor.ComputeChecksum(sequence, payload[..Math.Min(length, room)]) : SlotDescriptor.StoreOrderMarker;
     }
 
     /// <summary>Checks every delivery: the stream's next sequence, from inside a ring's slots, with the slot's header
     /// naming that sequence and length and its CRC right.</summary>
-    private struct DeliveryCheck(MemoryRegion[] rings, SegmentedQueueGeometry geometry) : IMessageHandler
+    private struct DeliveryCheck(MemoryRegion[] rings, SegmentedQueueGeometry geometry, bool checksum) : IMessageHandler
     {
         public long Last { get; private set; }
 
@@ -176,9 +201,9 @@ internal static unsafe class SlotReaderTarget
 
             byte* slot = p - SlotDescriptor.HeaderLength;
             if (*(long*)(slot + SlotDescriptor.SequenceOffset) != sequence || *(int*)(slot + SlotDescriptor.LengthOffset) != payload.Length
-                || *(uint*)(slot + SlotDescriptor.ChecksumOffset) != SlotDescriptor.ComputeChecksum(sequence, payload))
+                || *(uint*)(slot + SlotDescriptor.ChecksumOffset) != (checksum ? SlotDescriptor.ComputeChecksum(sequence, payload) : SlotDescriptor.StoreOrderMarker))
             {
-                throw new InvariantViolationException($"delivered sequence {sequence} whose slot header or CRC is not right");
+                throw new InvariantViolationException($"delivered sequence {sequence} whose slot header or check word is not right for the mode");
             }
 
             Last = sequence;

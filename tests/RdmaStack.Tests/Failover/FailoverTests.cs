@@ -33,6 +33,21 @@ public class FailoverTests
     }
 
     [Fact]
+    public void An_idle_reader_acknowledges_a_partial_segment_read_in_the_same_poll_as_a_boundary()
+    {
+        using var g = new FailoverGroup(links: 1); // 4 segments x 8 slots; one link, so no standby learns the head
+        g.Send(13);
+        Assert.Equal(13, g.Pump()); // one poll crosses the boundary at 8: the head published then says 8
+        Assert.Equal(8, g.Writer.AcknowledgedPosition);
+
+        // Nothing more arrives; after a heartbeat interval the idle reader publishes where it stands.
+        g.Clock.Advance(g.Options.HeartbeatInterval);
+        g.Pump();
+        g.Writer.Maintain();
+        Assert.Equal(13, g.Writer.AcknowledgedPosition);
+    }
+
+    [Fact]
     public void Failure_before_the_reader_read_anything_resends_everything()
     {
         using var g = new FailoverGroup();
