@@ -88,7 +88,7 @@ public sealed class ReferencePriceService : IExternalService
 
             if (!_answers.TryGetValue(key, out price))
             {
-                price = _basePrice + (_executed % 5);
+                price = PriceAt(_basePrice, _executed);
                 _executed++;
                 _answers.Add(key, price);
             }
@@ -98,6 +98,10 @@ public sealed class ReferencePriceService : IExternalService
         AfterExecute?.Invoke(key);
         return ExternalCallResult.Completed(8);
     }
+
+    /// <summary>The answer of the service's <paramref name="executed"/>-th executed call (from 0): the base price plus
+    /// that count modulo five ticks.</summary>
+    internal static long PriceAt(long basePrice, long executed) => basePrice + (executed % 5);
 
     /// <inheritdoc/>
     public ExternalCallResult Recover(ExternalCallKey key, Span<byte> response)

@@ -29,6 +29,7 @@ internal static class Program
         root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(DrillCommand.Create());
         root.Subcommands.Add(DrillPeerCommand.Create());
+        root.Subcommands.Add(HaCommand.Create());
         root.Subcommands.Add(PerfCommand.Create());
         root.Subcommands.Add(PerfPeerCommand.Create());
         return root;

@@ -8,7 +8,8 @@ namespace RdmaStack.HighAvailability.Replication;
 /// SnapshotBegin SnapshotChunk* SnapshotEnd                        when a backup joins
 /// </code>
 /// Backup to primary: Join until the snapshot arrives, IntentAck(N,k), RecordAck(N) (every record up to N is
-/// held), Heartbeat, Leave, and Promoted when it took over. Client to server: Request; server to client: Reply.
+/// held), Heartbeat, Leave, and Promoted when it took over. Client to server: Request; server to client: Reply, and
+/// PrimaryTerm from a primary (when the client connects, and after each promotion).
 /// All integers little-endian.
 /// </remarks>
 internal enum MessageType : byte
@@ -25,7 +26,8 @@ internal enum MessageType : byte
     /// <summary>type | sequence i64 | output digest u64 | call count i32 | has state digest u8 | state digest u64.</summary>
     Completed = 4,
 
-    /// <summary>type | last sequence i64.</summary>
+    /// <summary>type | generation i64 | last sequence i64 | term i64 (the sender's primary term; 0 from a backup).
+    /// A primary that hears a primary of a newer term steps down; of an older one, tells it with Promoted.</summary>
     Heartbeat = 5,
 
     /// <summary>type | sequence i64 | total length i32 | engine state digest u64.</summary>
@@ -50,8 +52,9 @@ internal enum MessageType : byte
     Leave = 23,
 
     /// <summary>
-    /// type | sequence i64: sent by a backup that promoted itself to the primary it thinks dead; a primary that
-    /// receives it was only slow, and steps down (it rejoins as the backup by state transfer).
+    /// type | sequence i64 | term i64: sent (until the stream takes it) by a backup that promoted itself to the
+    /// primary it thinks dead; a primary of an older term that receives it was only slow, and steps down (it rejoins
+    /// as the backup by state transfer).
     /// </summary>
     Promoted = 24,
 
@@ -60,4 +63,7 @@ internal enum MessageType : byte
 
     /// <summary>type | client sequence i64 | record sequence i64 | status u8 | payload.</summary>
     Reply = 41,
+
+    /// <summary>type | term i64: the sender is the primary of this term; a client follows the highest term it saw.</summary>
+    PrimaryTerm = 42,
 }

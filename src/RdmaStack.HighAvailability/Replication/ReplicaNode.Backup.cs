@@ -9,6 +9,7 @@ public sealed partial class ReplicaNode
 {
     private volatile bool _joined;
     private bool _diverged;
+    private bool _abandoned;
     private long _joinNonce;
     private long _joinSentAt;
     private long _joinedGeneration;
@@ -41,7 +42,7 @@ public sealed partial class ReplicaNode
             OnReplication(_peerMessage.Message);
         }
 
-        if (_role == ReplicaRole.Backup && _joined && Elapsed(_lastHeardFromPeer, _options.PromotionTimeout))
+        if (_role == ReplicaRole.Backup && _joined && PeerSilentFor(_options.PromotionTimeout))
         {
             Promote();
             work++;
@@ -50,11 +51,12 @@ public sealed partial class ReplicaNode
         work += PollClients();
         if (_role == ReplicaRole.Backup && _peer is not null && Elapsed(_lastSentToPeer, _options.HeartbeatInterval))
         {
-            Span<byte> heartbeat = stackalloc byte[1 + 8 + 8];
+            Span<byte> heartbeat = stackalloc byte[1 + 8 + 8 + 8];
             var writer = new WireWriter(heartbeat);
             writer.Type(MessageType.Heartbeat);
             writer.Int64(_joinedGeneration);
             writer.Int64(_lastSequence);
+            writer.Int64(0); // a backup claims no term
             TrySendToPrimary(writer.Written);
         }
 
@@ -63,8 +65,14 @@ public sealed partial class ReplicaNode
 
     private bool PollPeer()
     {
-        if (_peer is null || _peer.In.Poll(ref _peerMessage, 1) == 0)
+        if (_peer is null)
         {
+            return false;
+        }
+
+        if (_peer.In.Poll(ref _peerMessage, 1) == 0)
+        {
+            _peerReadEmptyAt = _time.GetTimestamp();
             return false;
         }
 
@@ -74,13 +82,16 @@ public sealed partial class ReplicaNode
 
     private void SendJoin()
     {
-        _joinNonce++;
-        _joinSentAt = _time.GetTimestamp();
         Span<byte> message = stackalloc byte[1 + 8];
         var writer = new WireWriter(message);
         writer.Type(MessageType.Join);
-        writer.Int64(_joinNonce);
-        TrySendToPrimary(writer.Written);
+        writer.Int64(_joinNonce + 1);
+        if (TrySendToPrimary(writer.Written))
+        {
+            // Counted as asked only once the stream took it: a stream still connecting is tried again next pass.
+            _joinNonce++;
+            _joinSentAt = _time.GetTimestamp();
+        }
     }
 
     /// <summary>Handles one message of the replication stream between inputs.</summary>
@@ -95,6 +106,8 @@ public sealed partial class ReplicaNode
             case MessageType.SnapshotEnd:
                 OnSnapshotMessage(type, ref reader);
                 return;
+            case MessageType.Promoted:
+                return; // a primary repeating its notice after this replica stepped down to follow it
             case MessageType.Heartbeat:
                 if (_joined && reader.Int64() != _joinedGeneration)
                 {
@@ -232,6 +245,18 @@ public sealed partial class ReplicaNode
         }
     }
 
+    /// <summary>
+    /// The primary dropped this backup in the middle of an input (its heartbeat names no generation of ours): the
+    /// input is finished without its results, not recorded nor acknowledged, and the backup asks to join again (the
+    /// state transfer replaces what the engine did with it).
+    /// </summary>
+    private void AbandonInput()
+    {
+        _abandoned = true;
+        _joined = false;
+        _joinSentAt = 0;
+    }
+
     /// <summary>Stops applying (the state is no longer the primary's) and tells the primary to go on alone.</summary>
     private void Diverge(Divergence divergence)
     {
@@ -271,14 +296,16 @@ public sealed partial class ReplicaNode
         _mirrored = false;
         _joined = false;
         _generation = _joinedGeneration;
+        Volatile.Write(ref _term, _term + 1);
+        _announcePending = true;
         Volatile.Write(ref _sequenceAtPromotion, Math.Max(_lastReceivedInput, _lastSequence));
         Volatile.Write(ref _promotedAt, _time.GetTimestamp());
         Volatile.Write(ref _promotions, _promotions + 1);
-        Span<byte> promoted = stackalloc byte[1 + 8];
-        var writer = new WireWriter(promoted);
-        writer.Type(MessageType.Promoted);
-        writer.Int64(_sequenceAtPromotion);
-        _ = _peer?.Out.Offer(writer.Written); // if the old primary is only slow, it steps down on this
+        _promotedNoticePending = true; // if the old primary is only slow, it steps down on this (sent until taken)
+        if (_peer is not null)
+        {
+            SendPromotedNotice();
+        }
     }
 
     /// <summary>Sends to the primary, waiting through back-pressure while the primary is alive.</summary>
@@ -299,15 +326,19 @@ public sealed partial class ReplicaNode
                 return; // the primary is gone: promotion will follow
             }
 
+            KeepStreamsAlive();
             _waitIdle.Idle(_peer.Out.DoWork());
         }
     }
 
-    private void TrySendToPrimary(ReadOnlySpan<byte> message)
+    private bool TrySendToPrimary(ReadOnlySpan<byte> message)
     {
         if (_peer is not null && _peer.Out.Offer(message) > 0)
         {
             _lastSentToPeer = _time.GetTimestamp();
+            return true;
         }
+
+        return false;
     }
 }

@@ -23,6 +23,11 @@ public sealed partial class ReplicaNode
             ThrowHelper.ThrowUnknownService(service, _services.Length);
         }
 
+        if (_abandoned)
+        {
+            return ExternalCallResult.Failed; // the rest of an abandoned input: its outcome is thrown away
+        }
+
         if (_role == ReplicaRole.Backup)
         {
             if (AwaitReplicatedResult(key, service, request, response, out ExternalCallResult replicated))
@@ -30,7 +35,7 @@ public sealed partial class ReplicaNode
                 return replicated;
             }
 
-            if (_diverged)
+            if (_diverged || _abandoned)
             {
                 return ExternalCallResult.Failed;
             }
@@ -168,7 +173,24 @@ public sealed partial class ReplicaNode
                     }
 
                     case MessageType.Heartbeat:
+                        if (reader.Int64() != _joinedGeneration)
+                        {
+                            // The primary went on without this backup (it found it silent): the result will never
+                            // come. The input is dropped unrecorded and the state comes again by state transfer.
+                            AbandonInput();
+                            return false;
+                        }
+
                         break;
+                    case MessageType.Promoted:
+                        break;
+                    case MessageType.SnapshotBegin:
+                    case MessageType.SnapshotChunk:
+                    case MessageType.SnapshotEnd:
+                        // A state transfer answering an earlier join: the primary dropped this backup meanwhile.
+                        AbandonInput();
+                        OnSnapshotMessage((MessageType)message[0], ref reader);
+                        return false;
                     default:
                         ThrowHelper.ThrowProtocol($"{(MessageType)message[0]} arrived during call ({key.Sequence}, {key.CallIndex})", key.Sequence);
                         break;
@@ -178,12 +200,13 @@ public sealed partial class ReplicaNode
                 continue;
             }
 
-            if (Elapsed(_lastHeardFromPeer, _options.PromotionTimeout))
+            if (PeerSilentFor(_options.PromotionTimeout))
             {
                 BecomePrimary(); // nothing more will come: this input goes on in the primary's role
                 return false;
             }
 
+            KeepStreamsAlive();
             _waitIdle.Idle(0);
         }
     }

@@ -17,6 +17,7 @@ public sealed partial class ReplicaNode
     private long _generation;
     private long _snapshotsSent;
     private bool _superseded;
+    private bool _promotedNoticePending;
     private long _stepDowns;
 
     private int PrimaryWork()
@@ -35,15 +36,61 @@ public sealed partial class ReplicaNode
             work++;
         }
 
-        if (_mirrored && Elapsed(_lastHeardFromPeer, _options.BackupTimeout))
+        if (_mirrored && PeerSilentFor(_options.BackupTimeout))
         {
             LoseBackup();
         }
 
+        if (_promotedNoticePending && _peer is not null)
+        {
+            SendPromotedNotice();
+        }
+
         work += ReleaseReplies();
         work += PollClients();
+        if (_announcePending)
+        {
+            AnnounceTerm();
+        }
+
         PrimaryHeartbeat();
         return work;
+    }
+
+    /// <summary>
+    /// Tells every client that has not heard it that this replica is the primary of the current term, so a client
+    /// moves here at once after a promotion (instead of waiting for its resend timeout) and resends what is
+    /// unanswered. Retried on later passes for a client whose stream is not connected yet.
+    /// </summary>
+    private void AnnounceTerm()
+    {
+        _announcePending = false;
+        Span<byte> message = stackalloc byte[1 + 8];
+        var writer = new WireWriter(message);
+        writer.Type(MessageType.PrimaryTerm);
+        writer.Int64(_term);
+        for (int i = 0; i < _clients.Count; i++)
+        {
+            ClientConnection client = _clients[i];
+            if (client.Closed || client.AnnouncedTerm >= _term)
+            {
+                continue;
+            }
+
+            long result = client.Replies.Offer(writer.Written);
+            if (result > 0)
+            {
+                client.AnnouncedTerm = _term;
+            }
+            else if (result == QueueStatus.Closed)
+            {
+                client.Closed = true;
+            }
+            else
+            {
+                _announcePending = true;
+            }
+        }
     }
 
     private int PollClients()
@@ -52,6 +99,16 @@ public sealed partial class ReplicaNode
         for (int i = 0; i < _clients.Count; i++)
         {
             ClientConnection client = _clients[i];
+            if (client.Retired)
+            {
+                // Gone, or reconnected anew: its held replies are dropped (the client resends what it lacks).
+                client.Closed = true;
+                _clients.RemoveAt(i--);
+                RetiredStreams.Enqueue(client.Requests);
+                RetiredStreams.Enqueue(client.Replies);
+                continue;
+            }
+
             for (int n = 0; n < 16 && client.Requests.Poll(ref _clientMessage, 1) > 0; n++)
             {
                 work++;
@@ -238,8 +295,9 @@ public sealed partial class ReplicaNode
                 break;
             }
 
+            KeepStreamsAlive();
             int work = _peer.Out.DoWork() + PollPeerControl(16);
-            if (_mirrored && Elapsed(_lastHeardFromPeer, _options.BackupTimeout))
+            if (_mirrored && PeerSilentFor(_options.BackupTimeout))
             {
                 LoseBackup();
             }
@@ -256,8 +314,9 @@ public sealed partial class ReplicaNode
         _waitIdle.Reset();
         while (_mirrored && (_intentAckedSequence != key.Sequence || _intentAckedIndex != key.CallIndex))
         {
+            KeepStreamsAlive();
             int work = _peer!.Out.DoWork() + PollPeerControl(16);
-            if (_mirrored && Elapsed(_lastHeardFromPeer, _options.BackupTimeout))
+            if (_mirrored && PeerSilentFor(_options.BackupTimeout))
             {
                 LoseBackup();
             }
@@ -270,8 +329,14 @@ public sealed partial class ReplicaNode
     private int PollPeerControl(int limit)
     {
         int polled = 0;
-        while (polled < limit && _peer is not null && _peer.In.Poll(ref _peerMessage, 1) > 0)
+        while (polled < limit && _peer is not null)
         {
+            if (_peer.In.Poll(ref _peerMessage, 1) == 0)
+            {
+                _peerReadEmptyAt = _time.GetTimestamp();
+                break;
+            }
+
             polled++;
             ReadOnlySpan<byte> message = _peerMessage.Message;
             var reader = new WireReader(message[1..]);
@@ -297,18 +362,55 @@ public sealed partial class ReplicaNode
 
                     break;
                 case MessageType.Promoted:
-                    // The backup found this replica silent for too long and took over: stop at once.
-                    _superseded = true;
-                    _mirrored = false;
+                    _ = reader.Int64();
+                    OnPeerPrimaryTerm(reader.Int64());
+                    break;
+                case MessageType.Heartbeat:
+                    _ = reader.Int64();
+                    _ = reader.Int64();
+                    OnPeerPrimaryTerm(reader.Int64());
                     break;
                 default:
-                    // Heartbeats, and what a replica that was the primary sent before it learnt this one took
-                    // over (it steps down on the Promoted message this replica sent it).
+                    // What a replica that was the primary sent before it learnt this one took over (it steps down
+                    // on the Promoted message this replica sends it).
                     break;
             }
         }
 
         return polled;
+    }
+
+    /// <summary>
+    /// The other replica says it is a primary (term &gt; 0). Of two primaries the one of the older term steps down:
+    /// this one, when the other's term is newer (the backup promoted itself while this replica was only slow); the
+    /// other, when this one's is newer, so it is told again (its notice may have been lost, or it missed ours).
+    /// </summary>
+    private void OnPeerPrimaryTerm(long term)
+    {
+        if (term > _term)
+        {
+            _superseded = true;
+            _mirrored = false;
+        }
+        else if (term > 0)
+        {
+            _promotedNoticePending = true;
+        }
+    }
+
+    /// <summary>Tells the other replica this one is the primary of its term, until the stream takes the message.</summary>
+    private void SendPromotedNotice()
+    {
+        Span<byte> promoted = stackalloc byte[1 + 8 + 8];
+        var writer = new WireWriter(promoted);
+        writer.Type(MessageType.Promoted);
+        writer.Int64(_sequenceAtPromotion);
+        writer.Int64(_term);
+        if (_peer!.Out.Offer(writer.Written) > 0)
+        {
+            _promotedNoticePending = false;
+            _lastSentToPeer = _time.GetTimestamp();
+        }
     }
 
     /// <summary>
@@ -319,20 +421,81 @@ public sealed partial class ReplicaNode
     private void StepDown()
     {
         _superseded = false;
+        _promotedNoticePending = false;
         _mirrored = false;
         _pendingReplies.Clear();
         _role = ReplicaRole.Backup;
         _joined = false;
         _joinSentAt = 0;
-        _lastHeardFromPeer = _time.GetTimestamp();
+        ResetPeerSilence();
         Volatile.Write(ref _stepDowns, _stepDowns + 1);
     }
 
-    /// <summary>The backup went silent, closed its stream or left: go on alone, releasing every held reply.</summary>
+    /// <summary>The backup went silent, closed its stream or left: go on alone, releasing every held reply, once the
+    /// backup was told (<see cref="TellBackupItWasDropped"/>).</summary>
     private void LoseBackup()
     {
         _mirrored = false;
         Volatile.Write(ref _backupLosses, _backupLosses + 1);
+        TellBackupItWasDropped();
+    }
+
+    /// <summary>
+    /// Puts a heartbeat of generation 0 on the backup's stream before this replica goes on without it (before any
+    /// reply the backup did not acknowledge, any input or call it does not see): a backup reads its stream to the end
+    /// before it promotes itself, so a backup that was only descheduled finds this first and asks for the state again
+    /// instead of taking over from a primary that answered without it. Waits through back-pressure (reading the other
+    /// replica, which may have promoted itself meanwhile); gives up when no reader is connected.
+    /// </summary>
+    private void TellBackupItWasDropped()
+    {
+        Span<byte> message = stackalloc byte[1 + 8 + 8 + 8];
+        var writer = new WireWriter(message);
+        writer.Type(MessageType.Heartbeat);
+        writer.Int64(0);
+        writer.Int64(_lastSequence);
+        writer.Int64(_term);
+        _waitIdle.Reset();
+        while (_peer is not null && !_superseded)
+        {
+            long result = _peer.Out.Offer(writer.Written);
+            if (result > 0)
+            {
+                _lastSentToPeer = _time.GetTimestamp();
+                AwaitPromotionNotice(_lastSentToPeer);
+                return;
+            }
+
+            if (result == QueueStatus.Closed || result == QueueStatus.NotConnected)
+            {
+                return; // no reader: nobody will act on the old generation
+            }
+
+            KeepStreamsAlive();
+            _waitIdle.Idle(_peer.Out.DoWork() + PollPeerControl(16));
+        }
+    }
+
+    /// <summary>
+    /// After the notice, reads the other replica's stream for one promotion bound more before going on alone: a backup
+    /// that woke and promoted itself before it read the notice (both replicas descheduled at once on a loaded host)
+    /// sends <see cref="MessageType.Promoted"/> as it takes over, and this replica then steps down instead of serving
+    /// beside it. Ends early when the other replica is heard (a backup that read the notice asks to join).
+    /// </summary>
+    private void AwaitPromotionNotice(long noticeAt)
+    {
+        _waitIdle.Reset();
+        while (_peer is not null && !_superseded && _time.GetElapsedTime(noticeAt, _peerReadEmptyAt) < _options.PromotionTimeout)
+        {
+            KeepStreamsAlive();
+            int work = _peer.Out.DoWork() + PollPeerControl(16);
+            if (_joinRequested)
+            {
+                return;
+            }
+
+            _waitIdle.Idle(work);
+        }
     }
 
     private void PrimaryHeartbeat()
@@ -342,11 +505,12 @@ public sealed partial class ReplicaNode
             return;
         }
 
-        Span<byte> message = stackalloc byte[1 + 8 + 8];
+        Span<byte> message = stackalloc byte[1 + 8 + 8 + 8];
         var writer = new WireWriter(message);
         writer.Type(MessageType.Heartbeat);
         writer.Int64(_mirrored ? _generation : 0);
         writer.Int64(_lastSequence);
+        writer.Int64(_term);
         if (_peer.Out.Offer(writer.Written) > 0)
         {
             _lastSentToPeer = _time.GetTimestamp();
@@ -360,7 +524,7 @@ public sealed partial class ReplicaNode
         _generation++;
         _mirrored = true;
         _backupAcked = _lastSequence;
-        _lastHeardFromPeer = _time.GetTimestamp();
+        ResetPeerSilence();
         var writer = new WireWriter(_sendBuffer);
         writer.Type(MessageType.SnapshotBegin);
         writer.Int64(_joinRequestNonce);

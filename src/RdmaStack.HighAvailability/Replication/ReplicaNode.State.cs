@@ -7,16 +7,17 @@ namespace RdmaStack.HighAvailability.Replication;
 public sealed partial class ReplicaNode
 {
     /// <summary>
-    /// The whole replica state: <c>last sequence i64 | last timestamp i64 | sessions | engine snapshot</c>.
+    /// The whole replica state: <c>last sequence i64 | last timestamp i64 | primary term i64 | sessions | engine snapshot</c>.
     /// </summary>
     private byte[] WriteState()
     {
         var engineState = new ArrayBufferWriter<byte>();
         _engine.WriteSnapshot(engineState);
-        byte[] state = new byte[8 + 8 + _sessions.SnapshotLength + engineState.WrittenCount];
+        byte[] state = new byte[8 + 8 + 8 + _sessions.SnapshotLength + engineState.WrittenCount];
         var writer = new WireWriter(state);
         writer.Int64(_lastSequence);
         writer.Int64(_lastTimestamp);
+        writer.Int64(_term);
         _sessions.Write(ref writer);
         writer.Bytes(engineState.WrittenSpan);
         return state;
@@ -27,6 +28,7 @@ public sealed partial class ReplicaNode
         var reader = new WireReader(state);
         long sequence = reader.Int64();
         _lastTimestamp = reader.Int64();
+        Volatile.Write(ref _term, reader.Int64());
         _sessions.Restore(ref reader);
         _engine.RestoreSnapshot(reader.Rest());
         Volatile.Write(ref _lastSequence, sequence);

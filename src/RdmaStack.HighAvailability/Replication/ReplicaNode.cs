@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using RdmaStack.HighAvailability.Engine;
 using RdmaStack.HighAvailability.ExternalCalls;
 using RdmaStack.HighAvailability.Journal;
@@ -37,6 +38,10 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
 {
     private const ulong OutputDigestSeed = 0x0u;
 
+    /// <summary>How often the hot thread lets every stream it owns do its housekeeping, waiting or not: well inside
+    /// the transport's heartbeat interval, so a stream it is not using at the moment stays alive.</summary>
+    private static readonly long s_keepAliveTicks = Stopwatch.Frequency / 10_000;
+
     private readonly ReplicaOptions _options;
     private readonly IDeterministicEngine _engine;
     private readonly IExternalService[] _services;
@@ -63,6 +68,7 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
     private long _lastSequence;
     private long _lastTimestamp;
     private long _lastHeardFromPeer;
+    private long _peerReadEmptyAt;
     private long _lastSentToPeer;
     private long _inputsProcessed;
     private long _repeatsAnswered;
@@ -71,6 +77,10 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
     private long _promotions;
     private long _promotedAt;
     private long _backupLosses;
+    private long _term;
+    private bool _announcePending;
+    private long _keptAliveAt;
+    private ServerBinding? _binding;
     private bool _disposed;
 
     /// <summary>Creates a replica around <paramref name="engine"/>, replaying its journal if it has one.</summary>
@@ -99,7 +109,7 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
         _replyBuffer = new byte[options.MaxMessageLength];
         _peerMessage = new MessageCopy(options.MaxMessageLength);
         _clientMessage = new MessageCopy(options.MaxMessageLength);
-        _lastHeardFromPeer = _time.GetTimestamp();
+        ResetPeerSilence();
         if (options.JournalPath is not null)
         {
             _journal = TransactionJournal.Open(
@@ -107,6 +117,12 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
             _calls.EndReplay();
             LastReplay = replay;
             _journal.Start();
+        }
+
+        if (_role == ReplicaRole.Primary)
+        {
+            _term++; // a new primary's term: one past the journal's
+            _announcePending = true;
         }
     }
 
@@ -161,6 +177,13 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
     /// <summary>State transfers this replica sent as the primary.</summary>
     public long SnapshotsSent => Volatile.Read(ref _snapshotsSent);
 
+    /// <summary>The primary term this replica knows: 1 for the first primary, one more at each promotion. A primary
+    /// announces its term to every client, which follows the highest it has seen.</summary>
+    public long Term => Volatile.Read(ref _term);
+
+    /// <summary>Streams the hot thread let go of (a reconnected peer or client): the owner disposes them.</summary>
+    internal ConcurrentQueue<object> RetiredStreams { get; } = new();
+
     /// <summary>A test seam: called at the moments named by <see cref="ReplicaHookPoint"/> with the sequence.</summary>
     internal Action<ReplicaHookPoint, long>? Hook { get; set; }
 
@@ -169,13 +192,20 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
         Volatile.Write(ref _newPeer, new PeerLink(toPeer, fromPeer));
 
     /// <summary>Hands this replica a client's streams (from any thread).</summary>
-    internal void AddClient(IMessageStreamIn requests, IMessageStreamOut replies) =>
-        _newClients.Enqueue(new ClientConnection(requests, replies));
+    /// <returns>The connection; setting its <see cref="ClientConnection.Retired"/> drops it again (its streams then
+    /// come back through <see cref="RetiredStreams"/>).</returns>
+    internal ClientConnection AddClient(IMessageStreamIn requests, IMessageStreamOut replies)
+    {
+        var connection = new ClientConnection(requests, replies);
+        _newClients.Enqueue(connection);
+        return connection;
+    }
 
     /// <summary>Does one pass of the replica's work; returns the work done (0: idle).</summary>
     /// <returns>Items of work done.</returns>
     public int DoWork()
     {
+        KeepStreamsAlive();
         int work = AcceptConnections();
         return work + (_role == ReplicaRole.Primary ? PrimaryWork() : BackupWork());
     }
@@ -202,12 +232,15 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
     /// <returns>True if it is held.</returns>
     public bool TryGetCheckpointDigest(long sequence, out ulong digest) => _checkpoints.TryGet(sequence, out digest);
 
-    /// <summary>Flushes and closes the journal (the streams belong to their owner).</summary>
+    /// <summary>Flushes and closes the journal; a replica made by <see cref="Create"/> also closes its streams and
+    /// leaves the service's membership (others made by their owner belong to it). Call it on the replica's thread, or
+    /// after that thread stopped.</summary>
     public void Dispose()
     {
         if (!_disposed)
         {
             _disposed = true;
+            _binding?.Dispose();
             _journal?.Dispose();
         }
     }
@@ -218,6 +251,7 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
         if (!_disposed)
         {
             _disposed = true;
+            _binding?.Dispose();
             _journal?.Abandon();
         }
     }
@@ -225,20 +259,43 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
     /// <summary>The timestamp clock's ticks since <paramref name="timestamp"/>.</summary>
     private bool Elapsed(long timestamp, TimeSpan bound) => _time.GetElapsedTime(timestamp) >= bound;
 
+    /// <summary>
+    /// Whether the other replica said nothing for <paramref name="bound"/>, counted from its last message to the last
+    /// read of its stream that found nothing, not to now: a replica descheduled between reading and checking (a
+    /// loaded host) must not take its own sleep for the other's silence, when the other's messages wait unread.
+    /// </summary>
+    private bool PeerSilentFor(TimeSpan bound) => _time.GetElapsedTime(_lastHeardFromPeer, _peerReadEmptyAt) >= bound;
+
+    /// <summary>A new peer, a new role: the other replica's silence counts from now.</summary>
+    private void ResetPeerSilence()
+    {
+        _lastHeardFromPeer = _time.GetTimestamp();
+        _peerReadEmptyAt = _lastHeardFromPeer;
+    }
+
     private int AcceptConnections()
     {
         int work = 0;
         while (_newClients.TryDequeue(out ClientConnection? client))
         {
             _clients.Add(client);
+            _announcePending = true;
             work++;
         }
 
         PeerLink? peer = Interlocked.Exchange(ref _newPeer, null);
         if (peer is not null)
         {
+            if (_role == ReplicaRole.Backup && _joined && !_diverged && _peer is not null)
+            {
+                // The other replica came back as a new process: the primary this backup followed is dead. Apply
+                // what it sent, take over, and let the newcomer join this replica.
+                Promote();
+            }
+
+            Retire(_peer);
             _peer = peer;
-            _lastHeardFromPeer = _time.GetTimestamp();
+            ResetPeerSilence();
             if (_role == ReplicaRole.Primary)
             {
                 if (_mirrored)
@@ -258,9 +315,46 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
         return work;
     }
 
+    private void Retire(PeerLink? link)
+    {
+        if (link is not null)
+        {
+            RetiredStreams.Enqueue(link.Out);
+            RetiredStreams.Enqueue(link.In);
+        }
+    }
+
+    /// <summary>
+    /// The transport's rule for a thread that owns several streams: every one of them does its housekeeping (its
+    /// heartbeats above all) while the thread waits on another. Called on every pass and in every wait, at most every
+    /// 100 us; its work is not counted as the replica's, so an idle replica still backs off.
+    /// </summary>
+    private void KeepStreamsAlive()
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (now - _keptAliveAt < s_keepAliveTicks)
+        {
+            return;
+        }
+
+        _keptAliveAt = now;
+        if (_peer is not null)
+        {
+            _peer.Out.DoWork();
+            _peer.In.DoWork();
+        }
+
+        for (int i = 0; i < _clients.Count; i++)
+        {
+            _clients[i].Requests.DoWork();
+            _clients[i].Replies.DoWork();
+        }
+    }
+
     /// <summary>
     /// Processes one stamped input: the engine, the session's reply, the checkpoint, the transaction record.
-    /// Returns false when the backup diverged during it (nothing is recorded then).
+    /// Returns false when the backup diverged during it, or abandoned it because the primary dropped it (nothing is
+    /// recorded then).
     /// </summary>
     private bool Apply(StampedInput input, bool record, out ulong outputDigest, out int callCount, out ulong? stateDigest)
     {
@@ -275,8 +369,9 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
         callCount = _calls.CallCount;
         stateDigest = null;
         outputDigest = 0;
-        if (_diverged)
+        if (_diverged || _abandoned)
         {
+            _abandoned = false;
             return false;
         }
 
@@ -307,6 +402,7 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
         _waitIdle.Reset();
         while (!log.TryClaim(bodyLength, out body))
         {
+            KeepStreamsAlive();
             _waitIdle.Idle(0); // the flusher frees room as it writes
         }
 

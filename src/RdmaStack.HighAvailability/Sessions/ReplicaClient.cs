@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using RdmaStack.HighAvailability.Replication;
 using RdmaStack.HighAvailability.Transport;
 using RdmaStack.Queues;
@@ -10,16 +12,23 @@ namespace RdmaStack.HighAvailability.Sessions;
 /// processed from their records and processes the rest.
 /// </summary>
 /// <remarks>
-/// Single-threaded: one thread calls <see cref="Submit"/> and <see cref="Poll{THandler}(ref THandler)"/>.
-/// Allocation-free after construction.
+/// <para>Which server: the one that last announced the highest primary term (a primary announces its term when the
+/// client connects and right after a promotion, and the client then resends everything unanswered to it); failing
+/// that, the other server after a "not primary" reply or after <see cref="ReplicaClientOptions.ResendTimeout"/> without
+/// progress. Replies are taken from every server: a repeat is dropped.</para>
+/// <para>Single-threaded: one thread calls <see cref="Submit"/> and <see cref="Poll{THandler}(ref THandler)"/>; over a
+/// fabric that thread drives every stream of the client, so it must keep polling while it waits.
+/// Allocation-free after construction.</para>
 /// </remarks>
-public sealed class ReplicaClient
+public sealed partial class ReplicaClient : IDisposable
 {
-    private const int RequestHeaderLength = 1 + 8 + 8;
+    /// <summary>How often <see cref="Poll{THandler}(ref THandler)"/> lets every stream do its housekeeping.</summary>
+    private static readonly long s_keepAliveTicks = Stopwatch.Frequency / 10_000;
 
     private readonly ReplicaClientOptions _options;
     private readonly TimeProvider _time;
     private readonly List<ServerLink> _servers = [];
+    private readonly ConcurrentQueue<(int Index, ServerLink Link)> _newServers = new();
     private readonly long[] _sequences;
     private readonly bool[] _answered;
     private readonly int[] _lengths;
@@ -34,6 +43,9 @@ public sealed class ReplicaClient
     private long _resendAt;
     private bool _switchOnResend;
     private long _lastProgress;
+    private long _term;
+    private long _keptAliveAt;
+    private ClientBinding? _binding;
 
     /// <summary>Creates a client session (servers are connected by the transport binding).</summary>
     /// <param name="clientId">The client's id, unique among the service's clients.</param>
@@ -67,6 +79,13 @@ public sealed class ReplicaClient
     /// <summary>The index of the server requests go to now.</summary>
     public int CurrentServer => _current;
 
+    /// <summary>The index of the server whose reply is being (or was last) delivered: read it in
+    /// <see cref="IReplyHandler.OnReply"/> to tell which server answered.</summary>
+    public int ReplyServer { get; private set; } = -1;
+
+    /// <summary>The highest primary term a server announced to this client (0: none yet).</summary>
+    public long PrimaryTerm => _term;
+
     /// <summary>Times the client moved to another server.</summary>
     public long ServerSwitches { get; private set; }
 
@@ -76,11 +95,24 @@ public sealed class ReplicaClient
     /// <summary>The largest payload a request may carry.</summary>
     public int MaxPayloadLength => _maxPayload;
 
+    /// <summary>Streams the client's thread let go of (a server reconnected anew): the owner disposes them.</summary>
+    internal ConcurrentQueue<object> RetiredStreams { get; } = new();
+
     /// <summary>Adds a server's streams (requests out, replies in); the first added is tried first.</summary>
     internal void AddServer(IMessageStreamOut requests, IMessageStreamIn replies) => _servers.Add(new ServerLink(requests, replies));
 
     /// <summary>Replaces server <paramref name="index"/>'s streams (it restarted).</summary>
-    internal void ReplaceServer(int index, IMessageStreamOut requests, IMessageStreamIn replies) => _servers[index] = new ServerLink(requests, replies);
+    internal void ReplaceServer(int index, IMessageStreamOut requests, IMessageStreamIn replies) => Install(index, new ServerLink(requests, replies));
+
+    /// <summary>Hands the client new streams to server <paramref name="index"/> from any thread; the client's thread
+    /// puts them in place at its next poll and retires the old ones.</summary>
+    internal void ConnectServer(int index, IMessageStreamOut requests, IMessageStreamIn replies) =>
+        _newServers.Enqueue((index, new ServerLink(requests, replies)));
+
+    /// <summary>Closes the client's streams and leaves the service's membership (a client made by
+    /// <see cref="Create(Fabric, ReplicaServiceOptions, long, ReplicaClientOptions)"/>); call it on the client's thread
+    /// or after that thread stopped.</summary>
+    public void Dispose() => _binding?.Dispose();
 
     /// <summary>Submits a request; it is sent now or by a later poll.</summary>
     /// <param name="payload">The request, at most <see cref="MaxPayloadLength"/> bytes.</param>
@@ -115,23 +147,33 @@ public sealed class ReplicaClient
     public int Poll<THandler>(ref THandler handler)
         where THandler : IReplyHandler, allows ref struct
     {
+        int work = TakeNewServers();
+        KeepStreamsAlive();
         if (_servers.Count == 0)
         {
-            return 0;
+            return work;
         }
 
-        int work = 0;
-        ServerLink server = _servers[_current];
-        while (server.Replies.Poll(ref _reply, 1) > 0)
+        for (int index = 0; index < _servers.Count; index++)
         {
-            work++;
-            OnReply(ref handler, _reply.Message);
-        }
+            ServerLink server = _servers[index];
+            if (server.Replies is null)
+            {
+                continue;
+            }
 
-        if (server.Replies.IsPeerClosed && !server.Dead)
-        {
-            server.Dead = true;
-            SwitchServer();
+            while (server.Replies.Poll(ref _reply, 1) > 0)
+            {
+                work++;
+                ReplyServer = index;
+                OnReply(ref handler, _reply.Message);
+            }
+
+            if (index == _current && server.Replies.IsPeerClosed && !server.Dead)
+            {
+                server.Dead = true;
+                SwitchServer();
+            }
         }
 
         if (_resendAt != 0 && _time.GetTimestamp() >= _resendAt)
@@ -156,6 +198,12 @@ public sealed class ReplicaClient
     private void OnReply<THandler>(ref THandler handler, ReadOnlySpan<byte> message)
         where THandler : IReplyHandler, allows ref struct
     {
+        if (message.Length == 1 + 8 && message[0] == (byte)MessageType.PrimaryTerm)
+        {
+            OnPrimaryTerm(new WireReader(message[1..]).Int64());
+            return;
+        }
+
         if (message.Length < ReplicaOptions.ReplyHeaderLength || message[0] != (byte)MessageType.Reply)
         {
             return;
@@ -167,7 +215,7 @@ public sealed class ReplicaClient
         var status = (ReplyStatus)reader.Byte();
         if (status == ReplyStatus.NotPrimary)
         {
-            if (_resendAt == 0)
+            if (_resendAt == 0 && ReplyServer == _current)
             {
                 _resendAt = _time.GetTimestamp() + (long)(_options.RetryDelay.TotalSeconds * _time.TimestampFrequency);
                 _switchOnResend = true;
@@ -192,9 +240,86 @@ public sealed class ReplicaClient
         }
     }
 
+    /// <summary>A server announced that it is the primary of <paramref name="term"/>: a newer term moves the client
+    /// there, with everything unanswered sent again (the records answer what was processed).</summary>
+    private void OnPrimaryTerm(long term)
+    {
+        if (term <= _term)
+        {
+            return;
+        }
+
+        _term = term;
+        _resendAt = 0;
+        _switchOnResend = false;
+        if (ReplyServer != _current)
+        {
+            _current = ReplyServer;
+            ServerSwitches++;
+        }
+
+        _lastProgress = _time.GetTimestamp();
+        ResendUnanswered();
+    }
+
+    /// <summary>Puts in place the streams handed over by <see cref="ConnectServer"/>.</summary>
+    private int TakeNewServers()
+    {
+        int work = 0;
+        while (_newServers.TryDequeue(out (int Index, ServerLink Link) next))
+        {
+            while (_servers.Count <= next.Index)
+            {
+                _servers.Add(new ServerLink(null, null));
+            }
+
+            Install(next.Index, next.Link);
+            work++;
+        }
+
+        return work;
+    }
+
+    private void Install(int index, ServerLink link)
+    {
+        ServerLink old = _servers[index];
+        _servers[index] = link;
+        if (old.Requests is not null)
+        {
+            RetiredStreams.Enqueue(old.Requests);
+        }
+
+        if (old.Replies is not null)
+        {
+            RetiredStreams.Enqueue(old.Replies);
+        }
+
+        if (index == _current)
+        {
+            ResendUnanswered(); // what went to the old streams may never have arrived
+        }
+    }
+
+    /// <summary>Every stream does its housekeeping (heartbeats), at most every 100 us, whether it is used or not.</summary>
+    private void KeepStreamsAlive()
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (now - _keptAliveAt < s_keepAliveTicks)
+        {
+            return;
+        }
+
+        _keptAliveAt = now;
+        for (int i = 0; i < _servers.Count; i++)
+        {
+            _servers[i].Requests?.DoWork();
+            _servers[i].Replies?.DoWork();
+        }
+    }
+
     private int SendPending()
     {
-        if (_servers.Count == 0)
+        if (_servers.Count == 0 || _servers[_current].Requests is not { } requests)
         {
             return 0;
         }
@@ -216,7 +341,7 @@ public sealed class ReplicaClient
             writer.Int64(ClientId);
             writer.Int64(sequence);
             writer.Bytes(_payloads.AsSpan(slot * _maxPayload, _lengths[slot]));
-            long result = server.Requests.Offer(writer.Written);
+            long result = requests.Offer(writer.Written);
             if (result > 0)
             {
                 _sentUpTo = sequence;
@@ -242,7 +367,7 @@ public sealed class ReplicaClient
         for (int step = 1; step <= _servers.Count; step++)
         {
             int candidate = (_current + step) % _servers.Count;
-            if (!_servers[candidate].Dead)
+            if (!_servers[candidate].Dead && _servers[candidate].Requests is not null)
             {
                 if (candidate != _current)
                 {
@@ -270,11 +395,12 @@ public sealed class ReplicaClient
 
     private int Slot(long sequence) => (int)(sequence % _sequences.Length);
 
-    private sealed class ServerLink(IMessageStreamOut requests, IMessageStreamIn replies)
+    /// <summary>The streams to one server (null until the binding connects it).</summary>
+    private sealed class ServerLink(IMessageStreamOut? requests, IMessageStreamIn? replies)
     {
-        public IMessageStreamOut Requests { get; } = requests;
+        public IMessageStreamOut? Requests { get; } = requests;
 
-        public IMessageStreamIn Replies { get; } = replies;
+        public IMessageStreamIn? Replies { get; } = replies;
 
         public bool Dead { get; set; }
     }

@@ -20,10 +20,10 @@ public class MirroredRecordTests
 
         Assert.Equal(1, pair.Primary.LastSequence); // processed...
         Assert.Equal(0, pair.Backup.LastSequence);
-        Assert.Equal(0, pair.Replies.Offered); // ...but not answered: the backup does not hold the record
+        Assert.Equal(0, pair.Replies.RepliesOffered); // ...but not answered: the backup does not hold the record
 
         pair.ToBackup.Held = false;
-        pair.Pump(() => pair.Replies.Offered == 1);
+        pair.Pump(() => pair.Replies.RepliesOffered == 1);
         Assert.Equal(1, pair.Backup.LastSequence);
         var seen = new Dictionary<long, (ReplyStatus Status, long Record, byte[] Output)>();
         var collector = new ReplyCollector(seen);

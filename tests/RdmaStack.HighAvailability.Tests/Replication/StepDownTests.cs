@@ -16,7 +16,7 @@ public class StepDownTests
         ReplicaNode oldPrimary = pair.Primary;
         ReplicaNode backup = pair.Backup;
         SteppedPair.SendCancel(pair.Requests, 1);
-        pair.Pump(() => pair.Replies.Offered == 1);
+        pair.Pump(() => pair.Replies.RepliesOffered == 1);
 
         // The primary stalls (not driven) longer than the promotion bound; the backup takes over.
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);
@@ -36,13 +36,13 @@ public class StepDownTests
         }
 
         Assert.Equal(2, oldPrimary.LastSequence); // processed, replicated to a replica that ignores it...
-        Assert.Equal(1, pair.Replies.Offered); // ...and held: that replica does not acknowledge it
+        Assert.Equal(1, pair.Replies.RepliesOffered); // ...and held: that replica does not acknowledge it
         pair.ToPrimary.Held = false;
         pair.Pump(() => oldPrimary.IsJoined && backup.IsMirrored);
 
         Assert.Equal(1, oldPrimary.StepDowns);
         Assert.Equal(ReplicaRole.Backup, oldPrimary.Role);
-        Assert.Equal(1, pair.Replies.Offered); // request 2 was never answered by the old primary
+        Assert.Equal(1, pair.Replies.RepliesOffered); // request 2 was never answered by the old primary
         Assert.Equal(1, backup.LastSequence);
         Assert.Equal(1, oldPrimary.LastSequence); // its own input 2 was replaced by the new primary's state
         Assert.Equal(backup.ComputeStateDigest(), oldPrimary.ComputeStateDigest());
@@ -52,7 +52,7 @@ public class StepDownTests
         var replies = new InMemoryStream(ReplicaCluster.MaxMessage);
         backup.AddClient(requests, replies);
         SteppedPair.SendCancel(requests, 2);
-        pair.Pump(() => replies.Offered == 1 && oldPrimary.LastSequence == 2);
+        pair.Pump(() => replies.RepliesOffered == 1 && oldPrimary.LastSequence == 2);
         Assert.Equal(2, backup.LastSequence);
         Assert.Equal(backup.ComputeStateDigest(), oldPrimary.ComputeStateDigest());
     }

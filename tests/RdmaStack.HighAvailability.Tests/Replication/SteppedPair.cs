@@ -10,11 +10,12 @@ namespace RdmaStack.HighAvailability.Tests.Replication;
 /// </summary>
 internal sealed class SteppedPair : IDisposable
 {
-    public SteppedPair(TimeSpan promotionTimeout)
+    public SteppedPair(TimeSpan promotionTimeout, TimeSpan? backupTimeout = null)
     {
         var service = new ReferencePriceService();
-        Primary = new ReplicaNode(Options(ReplicaRole.Primary, promotionTimeout), new OrderMatchingEngine(), [service]);
-        Backup = new ReplicaNode(Options(ReplicaRole.Backup, promotionTimeout), new OrderMatchingEngine(), [service]);
+        TimeSpan backupBound = backupTimeout ?? TimeSpan.FromMinutes(10);
+        Primary = new ReplicaNode(Options(ReplicaRole.Primary, promotionTimeout, backupBound), new OrderMatchingEngine(), [service]);
+        Backup = new ReplicaNode(Options(ReplicaRole.Backup, promotionTimeout, backupBound), new OrderMatchingEngine(), [service]);
         Primary.ConnectPeer(ToBackup, ToPrimary);
         Backup.ConnectPeer(ToPrimary, ToBackup);
         Primary.AddClient(Requests, Replies);
@@ -70,12 +71,12 @@ internal sealed class SteppedPair : IDisposable
         Backup.Dispose();
     }
 
-    private static ReplicaOptions Options(ReplicaRole role, TimeSpan promotionTimeout) => new()
+    private static ReplicaOptions Options(ReplicaRole role, TimeSpan promotionTimeout, TimeSpan backupTimeout) => new()
     {
         InitialRole = role,
         MaxMessageLength = ReplicaCluster.MaxMessage,
         MaxCallResponseLength = 64,
         PromotionTimeout = promotionTimeout,
-        BackupTimeout = TimeSpan.FromMinutes(10),
+        BackupTimeout = backupTimeout,
     };
 }

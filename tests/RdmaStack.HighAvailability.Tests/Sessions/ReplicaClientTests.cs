@@ -60,6 +60,47 @@ public class ReplicaClientTests
         Assert.Equal(3, requests0.Offered);
     }
 
+    [Fact]
+    public void A_newer_primary_term_moves_the_client_at_once_and_an_older_one_is_ignored()
+    {
+        var clock = new Journal.AdjustableClock();
+        var client = new ReplicaClient(3, new ReplicaClientOptions { MaxMessageLength = 256, Window = 4, TimeProvider = clock });
+        var requests0 = new InMemoryStream(256);
+        var replies0 = new InMemoryStream(256);
+        var requests1 = new InMemoryStream(256);
+        var replies1 = new InMemoryStream(256);
+        client.AddServer(requests0, replies0);
+        client.AddServer(requests1, replies1);
+        var handler = new Handler();
+        Announce(replies0, 1);
+        client.Poll(ref handler);
+        Assert.Equal((1L, 0), (client.PrimaryTerm, client.CurrentServer));
+        client.Submit([1]);
+        client.Submit([2]);
+
+        Announce(replies1, 2); // server 1 was promoted: no timeout, no "not primary" needed
+        client.Poll(ref handler);
+        Assert.Equal((2L, 1), (client.PrimaryTerm, client.CurrentServer));
+        Assert.Equal(2, requests1.Offered); // everything unanswered, again, in order
+        Assert.Equal(1, client.ServerSwitches);
+
+        Announce(replies0, 1); // a stale announcement (delayed on the old primary's stream) changes nothing
+        Reply(replies0, 1, ReplyStatus.Processed, 21); // while a late reply from the old primary still counts
+        client.Poll(ref handler);
+        Assert.Equal((2L, 1), (client.PrimaryTerm, client.CurrentServer));
+        Assert.Equal([1L], handler.Sequences);
+        Assert.Equal(0, client.ReplyServer);
+    }
+
+    private static void Announce(InMemoryStream replies, long term)
+    {
+        byte[] message = new byte[1 + 8];
+        var writer = new WireWriter(message);
+        writer.Type(MessageType.PrimaryTerm);
+        writer.Int64(term);
+        Assert.True(replies.Offer(message) > 0);
+    }
+
     private static void Reply(InMemoryStream replies, long clientSequence, ReplyStatus status, byte output = 0)
     {
         byte[] message = new byte[ReplicaOptions.ReplyHeaderLength + 1];

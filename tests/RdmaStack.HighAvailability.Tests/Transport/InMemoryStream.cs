@@ -1,3 +1,4 @@
+using RdmaStack.HighAvailability.Replication;
 using RdmaStack.HighAvailability.Transport;
 using RdmaStack.Queues;
 
@@ -28,6 +29,9 @@ internal sealed class InMemoryStream : IMessageStreamOut, IMessageStreamIn
 
     public long Offered { get; private set; }
 
+    /// <summary>Replies offered (messages of type Reply), leaving out a primary's term announcements.</summary>
+    public long RepliesOffered { get; private set; }
+
     /// <summary>While set, nothing is delivered (a slow or stalled link); offers still queue.</summary>
     public bool Held { get; set; }
 
@@ -53,6 +57,7 @@ internal sealed class InMemoryStream : IMessageStreamOut, IMessageStreamIn
 
             _queue.Enqueue((message.ToArray(), _nextSequence));
             Offered++;
+            RepliesOffered += message.Length > 0 && message[0] == (byte)MessageType.Reply ? 1 : 0;
             return _nextSequence++;
         }
     }

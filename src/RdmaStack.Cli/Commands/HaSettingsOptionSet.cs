@@ -1,0 +1,59 @@
+using System.CommandLine;
+using RdmaStack.Cli.Ha;
+
+namespace RdmaStack.Cli.Commands;
+
+/// <summary>The options every process of `rdmastack ha demo` shares: provider and devices, failure bounds.</summary>
+internal sealed class HaSettingsOptionSet
+{
+    public ProviderOptionSet Provider { get; } = new();
+
+    public Option<double> Heartbeat { get; } = new("--heartbeat-ms") { Description = "The primary's heartbeat to the backup when it sends nothing else (ms)", DefaultValueFactory = _ => 1 };
+
+    public Option<double> PromotionTimeout { get; } = new("--promotion-timeout-ms") { Description = "The backup promotes itself after this long without a word from the primary (ms)", DefaultValueFactory = _ => 5 };
+
+    public Option<double> BackupTimeout { get; } = new("--backup-timeout-ms") { Description = "The primary goes on alone after this long without a word from the backup (ms; at least the promotion timeout)", DefaultValueFactory = _ => 20 };
+
+    public Option<double> LinkTimeout { get; } = new("--link-timeout-ms") { Description = "The transport's heartbeat timeout on every link (ms)", DefaultValueFactory = _ => 50 };
+
+    public HaSettingsOptionSet()
+    {
+        foreach (Option<double> option in new[] { Heartbeat, PromotionTimeout, BackupTimeout, LinkTimeout })
+        {
+            option.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError($"{option.Name} must be positive."); } });
+        }
+    }
+
+    public void AddTo(Command command)
+    {
+        Provider.AddTo(command);
+        command.Options.Add(Heartbeat);
+        command.Options.Add(PromotionTimeout);
+        command.Options.Add(BackupTimeout);
+        command.Options.Add(LinkTimeout);
+    }
+
+    /// <exception cref="ArgumentException">The bounds do not fit together.</exception>
+    public HaSettings Bind(ParseResult result)
+    {
+        double heartbeat = result.GetValue(Heartbeat);
+        double promotion = result.GetValue(PromotionTimeout);
+        double backup = result.GetValue(BackupTimeout);
+        if (promotion <= heartbeat)
+        {
+            throw new ArgumentException("--promotion-timeout-ms must be longer than --heartbeat-ms.");
+        }
+
+        if (backup < promotion)
+        {
+            throw new ArgumentException("--backup-timeout-ms must be at least --promotion-timeout-ms (a primary that was only slow must hear of the promotion first).");
+        }
+
+        return new HaSettings(
+            Provider.Bind(result),
+            TimeSpan.FromMilliseconds(heartbeat),
+            TimeSpan.FromMilliseconds(promotion),
+            TimeSpan.FromMilliseconds(backup),
+            TimeSpan.FromMilliseconds(result.GetValue(LinkTimeout)));
+    }
+}

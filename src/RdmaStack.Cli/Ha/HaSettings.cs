@@ -1,0 +1,108 @@
+using System.Globalization;
+using RdmaStack.Cli.Demo;
+using RdmaStack.HighAvailability.Replication;
+using RdmaStack.HighAvailability.Sessions;
+using RdmaStack.Providers.Verbs;
+using RdmaStack.Queues;
+using RdmaStack.Threading;
+
+namespace RdmaStack.Cli.Ha;
+
+/// <summary>
+/// What every process of an HA demo run shares: the provider and its devices, the failure bounds, and the idle
+/// strategy. Servers and clients get them as arguments (<see cref="ToArguments"/>).
+/// </summary>
+/// <param name="Provider">shm, or verbs with server 0 on Device and server 1 on PeerDevice.</param>
+/// <param name="HeartbeatInterval">The primary's heartbeat to the backup when it has nothing else to send.</param>
+/// <param name="PromotionTimeout">The backup promotes itself after this long without a word from the primary.</param>
+/// <param name="BackupTimeout">The primary goes on alone after this long without a word from the backup.</param>
+/// <param name="LinkTimeout">The transport's own heartbeat timeout on every link.</param>
+internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInterval, TimeSpan PromotionTimeout, TimeSpan BackupTimeout, TimeSpan LinkTimeout)
+{
+    /// <summary>The largest message on any stream: the slot payload.</summary>
+    public const int MaxMessage = 512;
+
+    /// <summary>Spins before an idle thread yields.</summary>
+    public const int IdleSpins = 100;
+
+    /// <summary>Yields before an idle thread sleeps.</summary>
+    public const int IdleYields = 50;
+
+    /// <summary>The queues: 4 segments of 128 slots of <see cref="MaxMessage"/> bytes.</summary>
+    public static SegmentedQueueGeometry Geometry { get; } = new(4, 128, MaxMessage);
+
+    /// <summary>The words for the report.</summary>
+    public static string IdleDescription { get; } = string.Create(CultureInfo.InvariantCulture,
+        $"every hot thread (the replicas' and the clients'): back-off, spin {IdleSpins} passes, yield {IdleYields}, then sleep 1 ms at a time");
+
+    /// <summary>
+    /// The idle strategy of every hot thread: spin briefly (a reply or a replicated input usually follows within
+    /// microseconds), then yield the core to the other processes, then sleep 1 ms at a time. Three or more processes
+    /// that spun would leave two cores to whichever the scheduler favours; sleeping costs up to a millisecond of
+    /// wake-up after an idle stretch, and bounds how late a silent primary is noticed.
+    /// </summary>
+    public static IIdleStrategy NewIdleStrategy() =>
+        IdleStrategy.Backoff(IdleSpins, IdleYields, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1));
+
+    /// <summary>The fabric server <paramref name="server"/> opens: for verbs, its own device.</summary>
+    public FabricOptions ServerFabric(int server) => Fabric(server == 0 ? Provider.Device : Provider.ReceiverDevice);
+
+    /// <summary>The fabric a client reaches server <paramref name="server"/> over: for verbs, the other end of that
+    /// server's wire (server 0's peer device is server 1's, and the other way round).</summary>
+    public FabricOptions ClientFabric(int server) => Fabric(server == 0 ? Provider.ReceiverDevice : Provider.Device);
+
+    public bool IsVerbs => Provider.Name == "verbs";
+
+    /// <summary>A replica's settings.</summary>
+    public ReplicaOptions Replica(ReplicaRole role, string journal, int sessionWindow) => new()
+    {
+        InitialRole = role,
+        SessionWindow = sessionWindow,
+        MaxMessageLength = MaxMessage,
+        HeartbeatInterval = HeartbeatInterval,
+        PromotionTimeout = PromotionTimeout,
+        BackupTimeout = BackupTimeout,
+        JoinRetryInterval = TimeSpan.FromMilliseconds(100),
+        JournalPath = journal,
+        IdleStrategy = NewIdleStrategy,
+    };
+
+    /// <summary>A client's settings.</summary>
+    public static ReplicaClientOptions Client(int window) => new()
+    {
+        MaxMessageLength = MaxMessage,
+        Window = window,
+        ResendTimeout = TimeSpan.FromSeconds(1),
+    };
+
+    /// <summary>The same settings as arguments for the server and client processes.</summary>
+    public IEnumerable<string> ToArguments() =>
+    [
+        .. Commands.ProviderOptionSet.ToArguments(Provider),
+        "--heartbeat-ms", Ms(HeartbeatInterval),
+        "--promotion-timeout-ms", Ms(PromotionTimeout),
+        "--backup-timeout-ms", Ms(BackupTimeout),
+        "--link-timeout-ms", Ms(LinkTimeout),
+    ];
+
+    private static string Ms(TimeSpan span) => span.TotalMilliseconds.ToString(CultureInfo.InvariantCulture);
+
+    private FabricOptions Fabric(string? device) => IsVerbs
+        ? new FabricOptions
+        {
+            Provider = ProviderKind.Verbs,
+            Links = [new LinkOptions { Device = device }],
+            Geometry = Geometry,
+            Verbs = VerbsOptions.Default,
+            HeartbeatTimeout = LinkTimeout,
+            LostWriteTimeout = LinkTimeout / 2,
+            LoggerFactory = CliLogging.Factory,
+        }
+        : new FabricOptions
+        {
+            Geometry = Geometry,
+            HeartbeatTimeout = LinkTimeout,
+            LostWriteTimeout = LinkTimeout / 2,
+            LoggerFactory = CliLogging.Factory,
+        };
+}
