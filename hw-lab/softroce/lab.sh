@@ -15,7 +15,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-SUITES=(devices tests demo drill all)
+SUITES=(devices tests demo drill hwlab all)
 SUITE=${1:-all}
 printf '%s\n' "${SUITES[@]}" | grep -qx -- "$SUITE" || { echo "lab: unknown suite '$SUITE' (suites: ${SUITES[*]})" >&2; exit 2; }
 
@@ -73,6 +73,11 @@ build_initramfs() {
 for p in "$ROOT" "$(cache_dir)"; do
   case "$p" in *[[:space:],]*) die "the path '$p' has a space or a comma, which the qemu and kernel command lines cannot carry; use another folder" ;; esac
 done
+# The hwlab suite runs the rdmastack tool installed from its package (./build.sh pack puts it there; the guest
+# cannot install anything into the read-only repository).
+if [ "$SUITE" = hwlab ] || [ "$SUITE" = all ]; then
+  [ -x "$ROOT/artifacts/tool/rdmastack" ] || die "suite '$SUITE' needs the tool installed from its package in artifacts/tool: run ./build.sh pack (./build.sh lab does)"
+fi
 install_packages
 CACHE=$(cache_dir); mkdir -p "$CACHE"
 fetch_kernel "$CACHE"

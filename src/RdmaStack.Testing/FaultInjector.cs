@@ -11,7 +11,9 @@ namespace RdmaStack.Testing;
 /// link-down), the next write lands corrupted, or the next write is lost. It decorates every channel the provider
 /// makes; when the publication and the subscription of a stream run in this process (with
 /// <see cref="Attach"/> applied to both fabrics' options), both directions of a link share one switch, so a kill breaks
-/// both at once.
+/// both at once. A link with an injector on either end checks every slot with CRC-32C, as over RDMA (its writes can
+/// now tear), even where the provider would not: the two ends settle that in their handshake, so a corrupted write is
+/// caught whichever side the injector is on.
 /// </summary>
 /// <remarks>
 /// A killed link stays dead for the connections that had it; the library then re-establishes the link, and the new

@@ -157,6 +157,39 @@ public sealed class Publication : IDisposable, IMeteredStream
         return status > 0 && (++_sinceWork & (MaintenanceInterval - 1)) != 0 ? status : AfterOffer(status);
     }
 
+    /// <summary>Claims up to <paramref name="count"/> consecutive slots for messages of up to <paramref name="length"/>
+    /// bytes each, to be written in place (<see cref="SlotBatch.Payload"/>) and sent together with
+    /// <see cref="CommitBatch"/>: one tail update and as few writes as the ring allows. As many slots as the reader's
+    /// head and the send queue allow now are granted, at least one.</summary>
+    /// <param name="count">The most messages wanted, 1 or more.</param>
+    /// <param name="length">Bytes claimed per message, at most <see cref="MaxMessageLength"/>;
+    /// <see cref="SlotBatch.SetLength"/> shortens one.</param>
+    /// <param name="batch">On success, the claimed slots.</param>
+    /// <returns>The first sequence of the batch (&gt; 0), or a negative <see cref="QueueStatus"/> code (nothing
+    /// claimed).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The count is below 1, or the length over <see cref="MaxMessageLength"/>.</exception>
+    /// <exception cref="InvalidOperationException">A claim or a batch is outstanding.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long TryClaimBatch(int count, int length, out SlotBatch batch)
+    {
+        long status = _writer.TryClaimBatch(count, length, out batch);
+        return status > 0 ? status : AfterOffer(status);
+    }
+
+    /// <summary>Sends every slot of the batch claimed with <see cref="TryClaimBatch"/>, in order. Call it right after
+    /// filling the payloads, on the same thread, with no other call in between.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <returns>The last sequence sent (&gt; 0), or a negative <see cref="QueueStatus"/> code (the link failed: nothing
+    /// was sent). If the link fails part-way (only where the batch wraps the ring's end) the result is below
+    /// <c>batch.FirstSequence + batch.Count - 1</c>: the messages after it were not sent, send them again.</returns>
+    /// <exception cref="InvalidOperationException">No batch is outstanding, or this is not it.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long CommitBatch(in SlotBatch batch)
+    {
+        long status = _writer.CommitBatch(batch);
+        return status > 0 && (++_sinceWork & (MaintenanceInterval - 1)) != 0 ? status : AfterOffer(status);
+    }
+
     /// <summary>Housekeeping: retires completions, sends and checks heartbeats, continues a resend, declares failures
     /// the device reported, and puts newly (re-)established links in place. Call it from the hot thread's idle loop.</summary>
     /// <returns>Work done (0 when there was nothing to do: an idle strategy may back off).</returns>

@@ -31,6 +31,7 @@ public sealed class Subscription : IDisposable, IMeteredStream
     private readonly long[] _failuresByCause = new long[Enum.GetValues<LinkFailureCause>().Length];
     private int _sinceWork;
     private bool _closed;
+    private bool _batchOutstanding;
     private ReaderCounters _retired;
 
     internal Subscription(StreamCore core)
@@ -161,12 +162,49 @@ public sealed class Subscription : IDisposable, IMeteredStream
         return Poll(ref adapter, limit);
     }
 
+    /// <summary>Takes up to <paramref name="limit"/> new messages in place, in order, without copying: read them through
+    /// <paramref name="batch"/>, then call <see cref="ReleaseBatch"/> once. Until then their slots stay the reader's,
+    /// and Poll, PollBatch and DoWork must not run (DoWork does nothing while a batch is out).</summary>
+    /// <param name="limit">The most messages to take, 1 or more.</param>
+    /// <param name="batch">The messages taken (none when the result is 0, and no release is due then).</param>
+    /// <returns>Messages taken (0 when nothing new is there).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The limit is below 1.</exception>
+    /// <exception cref="InvalidOperationException">A batch is outstanding.</exception>
+    public int PollBatch(int limit, out MessageBatch batch)
+    {
+        int taken = _reader.PollBatch(limit, out batch);
+        if (taken > 0)
+        {
+            _batchOutstanding = true;
+        }
+        else if ((++_sinceWork & (MaintenanceInterval - 1)) == 0)
+        {
+            DoWork();
+        }
+
+        return taken;
+    }
+
+    /// <summary>Consumes the messages of the batch from <see cref="PollBatch"/>: the stream's position moves past all of
+    /// them with one store, and the writer may reuse their slots.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <exception cref="InvalidOperationException">No batch is outstanding, or this is not it.</exception>
+    public void ReleaseBatch(in MessageBatch batch)
+    {
+        _reader.ReleaseBatch(batch);
+        _batchOutstanding = false;
+        if ((++_sinceWork & (MaintenanceInterval - 1)) == 0)
+        {
+            DoWork();
+        }
+    }
+
     /// <summary>Housekeeping: heartbeats, the writer's health, lost-write and corrupt-slot reports, the idle head, and
     /// putting newly (re-)established links in place. Call it from the hot thread's idle loop.</summary>
     /// <returns>Work done (0 when there was nothing to do).</returns>
     public int DoWork()
     {
-        if (_closed)
+        if (_closed || _batchOutstanding)
         {
             return 0;
         }
@@ -200,7 +238,8 @@ public sealed class Subscription : IDisposable, IMeteredStream
         return true;
     }
 
-    /// <summary>Closes the stream and releases every link.</summary>
+    /// <summary>Closes the stream and releases every link, after acknowledging what it delivered (so a publication that
+    /// closes with a flush learns it at once).</summary>
     public void Dispose()
     {
         if (_closed)
@@ -208,6 +247,7 @@ public sealed class Subscription : IDisposable, IMeteredStream
             return;
         }
 
+        _reader.PublishHeadNow();
         _closed = true;
         _core.Dispose();
         _reader.Dispose();

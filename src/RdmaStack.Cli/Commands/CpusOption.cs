@@ -8,7 +8,7 @@ internal static class CpusOption
 {
     public static Option<string?> Create()
     {
-        var option = new Option<string?>("--cpus") { Description = "Pin the sender's and the receiver's hot thread to these two CPUs (e.g. 0,1)" };
+        var option = new Option<string?>("--cpus") { Description = "Pin the sender's and the receiver's hot thread to these two CPUs (e.g. 0,1); on two hosts, this side's one CPU" };
         option.Validators.Add(r =>
         {
             string? text = r.GetValueOrDefault<string?>();
@@ -44,12 +44,13 @@ internal static class CpusOption
         }
 
         string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length != 2)
+        if (parts.Length is < 1 or > 2)
         {
-            throw new FormatException($"'{text}' must name two CPUs, sender then receiver (e.g. 0,1).");
+            throw new FormatException($"'{text}' must name two CPUs, sender then receiver (e.g. 0,1), or one (two hosts: this side's).");
         }
 
-        return [One(parts[0], text), One(parts[1], text)];
+        int first = One(parts[0], text);
+        return [first, parts.Length == 2 ? One(parts[1], text) : first];
     }
 
     private static int One(string part, string text)

@@ -35,7 +35,7 @@ internal static class DevicesCommand
                 console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  port {port.PortNumber}  state {port.State}  active MTU {port.ActiveMtu}  LID {port.Lid}"));
                 foreach (var gid in port.Gids)
                 {
-                    console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    GID[{gid.Index}] {gid.Address}"));
+                    console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    GID[{gid.Key}] {gid.Value}"));
                 }
             }
         }

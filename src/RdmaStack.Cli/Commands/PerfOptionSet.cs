@@ -32,8 +32,31 @@ internal sealed class PerfOptionSet
 
     public Option<string?> Json { get; } = new("--json") { Description = "Write the result (machine, command, commit, figures) to this JSON file" };
 
+    public Option<int?> Size { get; } = new("--size", "-s") { Description = "One message size in bytes (perftest's -s; --sizes gives several)" };
+
+    public Option<bool> All { get; } = new("--all", "-a") { Description = $"Every power of two from 2 to {AllSizesMax} bytes (perftest's -a)" };
+
+    public Option<int> Batch { get; } = new("--batch") { Description = "write-bw: messages the sender claims and commits at once (perftest's --post_list; 1 claims each message alone)", DefaultValueFactory = _ => DefaultBatch };
+
+    public Option<bool> NoFrequencyCheck { get; } = new("-F") { Description = "Do not warn when the CPU frequency governor is not 'performance' (perftest's -F)" };
+
+    public TwoHostOptionSet TwoHost { get; } = new();
+
+    /// <summary>The largest size of --all: a 64 KiB slot keeps a 4 x 256-slot ring at 64 MiB of pinned memory.</summary>
+    public const int AllSizesMax = 1 << 16;
+
+    /// <summary>write-bw's default batch: enough to amortize the tail update and the doorbell, well inside a segment.</summary>
+    public const int DefaultBatch = 32;
+
     public PerfOptionSet()
     {
+        Size.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 0 or > SegmentedQueueGeometry.MaxSlotPayload)
+            {
+                r.AddError($"--size (-s) must be 0 to {SegmentedQueueGeometry.MaxSlotPayload} bytes.");
+            }
+        });
         Sizes.Validators.Add(r =>
         {
             try
@@ -50,36 +73,61 @@ internal sealed class PerfOptionSet
         Segments.Validators.Add(r => { if (r.GetValueOrDefault<int>() < SegmentedQueueGeometry.MinSegments) { r.AddError($"--segments must be at least {SegmentedQueueGeometry.MinSegments}."); } });
         Slots.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--slots must be at least 1."); } });
         Idle.AcceptOnlyFromAmong([.. IdleStrategy.Names]);
+        Batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > BandwidthPeer.BlockMessages) { r.AddError($"--batch must be 1 to {BandwidthPeer.BlockMessages} messages."); } });
         Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
     }
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, Segments, Slots, Idle, Timeout, Cpus, LockMemory, Json })
+        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, Segments, Slots, Idle, Timeout, Cpus, LockMemory, Json, Size, All, Batch, NoFrequencyCheck })
         {
             command.Options.Add(option);
         }
 
         Provider.AddTo(command);
+        TwoHost.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (new[] { r.GetValue(Sizes) is not null, r.GetValue(Size) is not null, r.GetValue(All) }.Count(b => b) > 1)
+            {
+                r.AddError("Give the sizes one way: --sizes LIST, -s SIZE or -a.");
+            }
+
+            if (TwoHost.IsTwoHost(r) && r.GetValue(Provider.PeerDevice) is not null)
+            {
+                r.AddError("--peer-device runs both processes on this host; across two hosts each side names its own device with -d.");
+            }
+        });
     }
 
     public PerfOptions Bind(PerfTest test, ParseResult result)
     {
         int iterations = result.GetValue(Iterations) ?? (test == PerfTest.WriteLatency ? 100_000 : 2_000_000);
+        ProviderChoice provider = Provider.Bind(result);
+        // perftest's way: a device without --peer-device (or a server address, or -p) is one side of a two-host run.
+        // Shared memory takes the two-host form too, both sides on this host (it tests the same plumbing).
+        bool twoHost = TwoHost.IsTwoHost(result) || (provider.Name == "verbs" && provider.PeerDevice is null);
+
+        IReadOnlyList<int> sizes = result.GetValue(All) ? [.. Enumerable.Range(1, 16).Select(k => 1 << k)]
+            : result.GetValue(Size) is int size ? [size]
+            : ParseSizes(result.GetValue(Sizes));
         return new PerfOptions(
             test,
-            ParseSizes(result.GetValue(Sizes)),
+            sizes,
             iterations,
             result.GetValue(Warmup) ?? (iterations / 10),
             result.GetValue(Segments),
             result.GetValue(Slots),
-            Provider.Bind(result),
+            provider,
             result.GetValue(Idle)!,
             TimeSpan.FromSeconds(result.GetValue(Timeout)))
         {
             Cpus = CpusOption.Parse(result.GetValue(Cpus)),
             LockMemory = result.GetValue(LockMemory),
             JsonPath = result.GetValue(Json),
+            TwoHost = twoHost ? TwoHost.Bind(result) : null,
+            CheckFrequency = !result.GetValue(NoFrequencyCheck),
+            Batch = result.GetValue(Batch),
         };
     }
 
@@ -121,6 +169,7 @@ internal sealed class PerfOptionSet
             .. ProviderOptionSet.ToArguments(o.Provider),
             "--idle", o.Idle,
             "--timeout", o.StallTimeout.TotalSeconds.ToString(ic),
+            "--batch", o.Batch.ToString(ic),
             .. CpusOption.ToArguments(o.Cpus),
         ];
         return o.LockMemory ? [.. arguments, "--mlock"] : arguments;

@@ -8,7 +8,7 @@ internal sealed class ProviderOptionSet
 {
     public Option<string> Provider { get; } = new("--provider", "--transport") { Description = "shm (shared memory between two processes, default) or verbs (RDMA devices)", DefaultValueFactory = _ => "shm" };
 
-    public Option<string?> Device { get; } = new("--device") { Description = "verbs: the sender's RDMA device (e.g. rxe0; `rdmastack devices` lists them)" };
+    public Option<string?> Device { get; } = new("--device", "-d") { Description = "verbs: the sender's RDMA device (e.g. rxe0; `rdmastack devices` lists them); two hosts: this side's (perftest's -d)" };
 
     public Option<string?> PeerDevice { get; } = new("--peer-device") { Description = "verbs: the receiver's RDMA device (default: --device)" };
 
@@ -33,8 +33,13 @@ internal sealed class ProviderOptionSet
         });
     }
 
-    public ProviderChoice Bind(ParseResult result) =>
-        new(result.GetValue(Provider)!, result.GetValue(Device), result.GetValue(PeerDevice));
+    /// <summary>The provider chosen; a device without an explicit provider means verbs, as in perftest's <c>-d mlx5_0</c>.</summary>
+    public ProviderChoice Bind(ParseResult result)
+    {
+        bool explicitProvider = result.GetResult(Provider) is { Implicit: false };
+        string name = !explicitProvider && result.GetValue(Device) is not null ? "verbs" : result.GetValue(Provider)!;
+        return new(name, result.GetValue(Device), result.GetValue(PeerDevice));
+    }
 
     /// <summary>The same choice as arguments for the peer processes.</summary>
     public static IEnumerable<string> ToArguments(ProviderChoice choice) =>

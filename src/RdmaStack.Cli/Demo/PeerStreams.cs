@@ -67,13 +67,14 @@ internal sealed class PeerStreams : IDisposable
     private void WaitConnected(TimeSpan timeout)
     {
         IIdleStrategy idle = IdleStrategy.Backoff();
-        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (!Outbound.IsConnected || !Inbound.IsConnected)
         {
             if (Stopwatch.GetTimestamp() > deadline)
             {
+                // "Couldn't connect" is perftest's wording, which scripts that retry a client started too early look for.
                 throw new TimeoutException(
-                    $"the peer did not connect within {timeout.TotalSeconds:0.#} s (publication {(Outbound.IsConnected ? "connected" : "not connected")}, subscription {(Inbound.IsConnected ? "connected" : "not connected")})");
+                    $"Couldn't connect: the peer did not connect within {timeout.TotalSeconds:0.#} s (publication {(Outbound.IsConnected ? "connected" : "not connected")}, subscription {(Inbound.IsConnected ? "connected" : "not connected")})");
             }
 
             idle.Idle(DoWork());

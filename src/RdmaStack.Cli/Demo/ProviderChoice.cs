@@ -21,6 +21,15 @@ internal sealed record ProviderChoice(string Name, string? Device = null, string
     /// <summary>For the report.</summary>
     public string Description => Name == "verbs" ? $"verbs provider, {Device} -> {ReceiverDevice}" : "shared-memory provider";
 
+    /// <summary>How often each side heartbeats over verbs in the tool (10 ms), and how long a silent peer may stay silent
+    /// (2 s). Each heartbeat is an RDMA WRITE; the Soft-RoCE lab's emulated NICs (rxe under TCG) spend tens of
+    /// microseconds of emulated CPU on every packet and have millisecond hiccups, so the library's defaults (1 ms and
+    /// 50 ms, right for real NICs) would cost the run much of its CPU and trip on the hiccups.</summary>
+    public static readonly TimeSpan VerbsHeartbeatInterval = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>See <see cref="VerbsHeartbeatInterval"/>.</summary>
+    public static readonly TimeSpan VerbsHeartbeatTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>The fabric one side of the run opens: its provider, its device for verbs, the geometry; the two processes
     /// find each other through endpoint files (one host).</summary>
     /// <param name="role">"sender" or "receiver".</param>
@@ -34,6 +43,10 @@ internal sealed record ProviderChoice(string Name, string? Device = null, string
             Links = [new LinkOptions { Device = role == "sender" ? Device : ReceiverDevice }],
             Geometry = geometry,
             Verbs = verbs ?? VerbsOptions.Default,
+            HeartbeatInterval = VerbsHeartbeatInterval,
+            HeartbeatTimeout = VerbsHeartbeatTimeout,
+            LostWriteTimeout = TimeSpan.FromMilliseconds(500),
+            ConnectTimeout = TimeSpan.FromSeconds(30),
             LoggerFactory = CliLogging.Factory,
         }
         : new FabricOptions { Geometry = geometry, LoggerFactory = CliLogging.Factory };

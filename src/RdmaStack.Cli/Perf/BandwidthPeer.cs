@@ -5,35 +5,59 @@ using RdmaStack.Threading;
 namespace RdmaStack.Cli.Perf;
 
 /// <summary>
-/// write-bw: the sender streams messages with zero-copy claim/commit as fast as the queue takes them;
-/// the receiver polls them and times every block of <see cref="BlockMessages"/> messages, so the rate
+/// write-bw: the sender streams messages with zero-copy batch claim/commit (--batch at a time) as fast as the queue
+/// takes them; the receiver polls them and times every block of <see cref="BlockMessages"/> messages, so the rate
 /// is measured where the messages land and the per-message time has a distribution, not only a mean.
 /// </summary>
 internal static class BandwidthPeer
 {
     public const int BlockMessages = 1024;
 
-    /// <summary>The sender; returns how often it was back-pressured.</summary>
-    public static long RunSender(Publication output, Subscription reverse, int size, PerfOptions options, IIdleStrategy idle)
+    /// <summary>The sender. Its own figures (what a two-host client reports, as perftest's client does): the rate from
+    /// the first measured offer until the reader has acknowledged the last message, and every block of
+    /// <see cref="BlockMessages"/> offers for the peak; and how often it was refused (back-pressure).</summary>
+    public static PerfSizeResult RunSender(Publication output, Subscription reverse, int size, PerfOptions options, IIdleStrategy idle)
     {
-        long total = (long)options.Warmup + options.Iterations;
+        long warmup = options.Warmup, total = warmup + options.Iterations;
         long stallTicks = LatencyPeer.StallTicks(options);
-        long backPressured = 0, streakStart = 0, streak = 0;
+        long[] blockTicks = new long[Math.Max(1, options.Iterations / BlockMessages)];
+        blockTicks.AsSpan().Fill(-1); // fault the pages in now, not inside the timed loop (see LatencyPeer)
+        long backPressured = 0, streakStart = 0, streak = 0, measuredStart = 0, blockStart = 0;
+        int block = 0;
+        int batchSize = Math.Max(1, options.Batch);
         for (long n = 0; n < total;)
         {
-            long status = output.TryClaim(size, out SlotClaim claim);
+            // A batch never crosses the warm-up's end nor a block's, so every mark falls between two commits.
+            long boundary = n < warmup ? warmup : warmup + ((((n - warmup) / BlockMessages) + 1) * BlockMessages);
+            int want = (int)Math.Min(batchSize, Math.Min(boundary, total) - n);
+            long status = output.TryClaimBatch(want, size, out SlotBatch batch);
             if (status > 0)
             {
                 if (size >= sizeof(long))
                 {
-                    BitConverter.TryWriteBytes(claim.Payload, status);
+                    for (int k = 0; k < batch.Count; k++)
+                    {
+                        BitConverter.TryWriteBytes(batch.Payload(k), status + k);
+                    }
                 }
 
-                status = output.Commit(claim);
+                status = output.CommitBatch(batch);
                 if (status > 0)
                 {
-                    if ((++n & (BlockMessages - 1)) == 0)
+                    n += status - batch.FirstSequence + 1;
+                    if (n == warmup)
                     {
+                        measuredStart = blockStart = Stopwatch.GetTimestamp();
+                    }
+                    else if (n > warmup && ((n - warmup) & (BlockMessages - 1)) == 0)
+                    {
+                        long now = Stopwatch.GetTimestamp();
+                        if (block < blockTicks.Length)
+                        {
+                            blockTicks[block++] = now - blockStart;
+                        }
+
+                        blockStart = now;
                         reverse.DoWork(); // the stream back is idle: keep its heartbeats going
                     }
 
@@ -59,17 +83,28 @@ internal static class BandwidthPeer
             }
             else if ((streak & 1023) == 0 && Stopwatch.GetTimestamp() - streakStart > stallTicks)
             {
-                throw new TimeoutException($"write-bw {size} B: back-pressured for {options.StallTimeout.TotalSeconds:0.#} s at message {n}");
+                throw new TimeoutException($"write-bw {size} B: refused ({QueueStatus.Describe(status)}) for {options.StallTimeout.TotalSeconds:0.#} s at message {n}");
             }
 
             reverse.DoWork();
             idle.Idle(0);
         }
 
-        return backPressured;
+        // The last message counts once the reader has it: wait for its acknowledgement (the reader publishes its head
+        // when it goes idle), keeping both streams' housekeeping going.
+        long last = output.Position, waitStart = Stopwatch.GetTimestamp();
+        while (output.AcknowledgedPosition < last)
+        {
+            idle.Idle(output.DoWork() + reverse.DoWork());
+            if (Stopwatch.GetTimestamp() - waitStart > stallTicks)
+            {
+                throw new TimeoutException($"write-bw {size} B: the reader acknowledged {output.AcknowledgedPosition} of {last} messages and no more for {options.StallTimeout.TotalSeconds:0.#} s");
+            }
+        }
+
+        return Rate(blockTicks.AsSpan(0, block), measuredStart, Stopwatch.GetTimestamp(), size, options) with { BackPressured = backPressured };
     }
 
-    /// <summary>The receiver; returns the rate and the per-message time of each measured block.</summary>
     public static PerfSizeResult RunReceiver(Subscription input, Publication reverse, int size, PerfOptions options, IIdleStrategy idle)
     {
         long warmup = options.Warmup, total = warmup + options.Iterations;
@@ -125,9 +160,16 @@ internal static class BandwidthPeer
         }
 
         end = Stopwatch.GetTimestamp();
-        double seconds = (double)(end - measuredStart) / Stopwatch.Frequency;
+        return Rate(blockTicks.AsSpan(0, block), measuredStart, end, size, options);
+    }
+
+    /// <summary>The figures of a stream measured from <paramref name="start"/> to <paramref name="end"/> (ticks), with the
+    /// time of each block of <see cref="BlockMessages"/> for the distribution and the peak.</summary>
+    private static PerfSizeResult Rate(ReadOnlySpan<long> blockTicks, long start, long end, int size, PerfOptions options)
+    {
+        double seconds = (double)(end - start) / Stopwatch.Frequency;
         double rate = seconds > 0 ? options.Iterations / seconds : 0;
-        PerfSizeResult result = LatencyStatistics.Summarize(blockTicks.AsSpan(0, block), 0, BlockMessages);
+        PerfSizeResult result = LatencyStatistics.Summarize(blockTicks, 0, BlockMessages);
         return result with
         {
             Size = size,

@@ -19,13 +19,19 @@ internal static class LatencyStatistics
     /// <returns>A result with the time columns filled (size, rates and counts are the caller's).</returns>
     public static PerfSizeResult Summarize(ReadOnlySpan<long> samples, double subtractTicks, double divisor)
     {
+        if (samples.IsEmpty)
+        {
+            return new PerfSizeResult(); // no samples: Iterations 0, and the reports say so
+        }
+
         double nsPerTick = 1e9 / Stopwatch.Frequency;
         var histogram = new LongHistogram((long)(60e9 * Scale), 3); // up to a minute, 3 significant digits
-        double sum = 0;
+        double sum = 0, squares = 0;
         foreach (long ticks in samples)
         {
             double ns = Math.Max(0, (ticks - subtractTicks) * nsPerTick) / divisor;
             sum += ns;
+            squares += ns * ns;
             histogram.RecordValue(Math.Max(1, (long)Math.Round(ns * Scale)));
         }
 
@@ -35,7 +41,8 @@ internal static class LatencyStatistics
             Iterations = samples.Length,
             TMinNs = histogram.GetValueAtPercentile(0) / Scale,
             TTypicalNs = At(50),
-            TAvgNs = samples.Length == 0 ? 0 : sum / samples.Length,
+            TAvgNs = sum / samples.Length,
+            TStdevNs = Math.Sqrt(Math.Max(0, (squares / samples.Length) - ((sum / samples.Length) * (sum / samples.Length)))),
             P99Ns = At(99),
             P999Ns = At(99.9),
             TMaxNs = histogram.GetMaxValue() / Scale,

@@ -27,7 +27,7 @@ internal sealed record MachineInfo
         Kernel = ReadLine("/proc/sys/kernel/osrelease") ?? RuntimeInformation.OSDescription,
         Runtime = RuntimeInformation.FrameworkDescription,
         Isolation = CpuIsolation.Detect().Describe(cpus ?? [.. Enumerable.Range(0, Environment.ProcessorCount)]),
-        HugePages = HugePageInfo.Detect().Describe(),
+        HugePages = MemoryLock.DescribeHugePages(),
     };
 
     /// <summary>The commit the binaries were built from (git describe --always --dirty), or "unknown".</summary>

@@ -27,6 +27,23 @@ internal sealed record PerfOptions(PerfTest Test, IReadOnlyList<int> Sizes, int 
     /// <summary>Where to write the JSON result, or null.</summary>
     public string? JsonPath { get; init; }
 
+    /// <summary>Whether to warn when the CPU frequency governor is not "performance" (perftest's -F turns it off).</summary>
+    public bool CheckFrequency { get; init; } = true;
+
+    /// <summary>write-bw: messages the sender claims and commits at once (1: one claim per message).</summary>
+    public int Batch { get; init; } = Commands.PerfOptionSet.DefaultBatch;
+
+    /// <summary>Two hosts (perftest's server/client): this side's settings; null when both processes run here.</summary>
+    public Commands.TwoHost? TwoHost { get; init; }
+
+    /// <summary>The fabric of one side for messages of <paramref name="size"/> bytes: the provider's, across two hosts
+    /// with this side's links and the shared secret.</summary>
+    public FabricOptions FabricOptionsFor(string role, int size)
+    {
+        FabricOptions options = Provider.FabricOptions(role, GeometryFor(size));
+        return TwoHost is null ? options : options with { Links = TwoHost.Links([Provider.Device!]), Secret = TwoHost.Secret };
+    }
+
     /// <summary>The test's name as perftest spells it.</summary>
     public string TestName => Test == PerfTest.WriteLatency ? "write-lat" : "write-bw";
 

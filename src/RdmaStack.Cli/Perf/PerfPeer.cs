@@ -32,7 +32,9 @@ internal static class PerfPeer
             foreach (int size in options.Sizes)
             {
                 string queue = string.Create(CultureInfo.InvariantCulture, $"{name}.s{size}");
-                using PeerStreams streams = PeerStreams.Open(options.Provider.FabricOptions(role, options.GeometryFor(size)), role, queue, options.StallTimeout);
+                // A server waits for its client as long as it takes (perftest's does), then as long as any other wait.
+                TimeSpan connect = options.TwoHost is { IsServer: true } && sizes.Count == 0 ? Timeout.InfiniteTimeSpan : options.StallTimeout;
+                using PeerStreams streams = PeerStreams.Open(options.FabricOptionsFor(role, size), role, queue, connect);
                 Publication output = streams.Outbound;
                 Subscription input = streams.Inbound;
                 PerfSizeResult? result = RunSize(role, output, input, size, options, idle, timerTicks);
@@ -71,8 +73,7 @@ internal static class PerfPeer
 
         if (sender)
         {
-            long backPressured = BandwidthPeer.RunSender(output, input, size, options, idle);
-            return new PerfSizeResult { Size = size, BackPressured = backPressured };
+            return BandwidthPeer.RunSender(output, input, size, options, idle);
         }
 
         return BandwidthPeer.RunReceiver(input, output, size, options, idle);

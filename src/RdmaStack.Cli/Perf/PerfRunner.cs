@@ -16,8 +16,23 @@ internal static class PerfRunner
         }
 
         var ic = CultureInfo.InvariantCulture;
-        string name = string.Create(ic, $"perf-{Environment.ProcessId}-{Environment.TickCount64 & 0xFFFFFF:x}");
         MachineInfo machine = MachineInfo.Detect(options.Cpus);
+        if (options.TwoHost is { } twoHost)
+        {
+            return TwoHostPerf.Run(options, twoHost, console, result =>
+            {
+                WriteJson(options, command, machine, result.Sizes, result.TimerCostNs, result.Notes, console);
+                if (result.Error is not null)
+                {
+                    console.WriteLine($"error    {twoHost.Side}: {result.Error}");
+                    return 1;
+                }
+
+                return 0;
+            });
+        }
+
+        string name = string.Create(ic, $"perf-{Environment.ProcessId}-{Environment.TickCount64 & 0xFFFFFF:x}");
         console.WriteLine($"rdmastack perf {options.TestName}: two processes, {options.Provider.Description}, {options.Segments} segments x {options.Slots} slots, idle {options.Idle}");
         console.WriteLine($"  machine  {machine.Cpu}, {machine.Cores} cores, kernel {machine.Kernel}");
         console.WriteLine($"  cpus     {HotThread.Describe(options.Cpus)}");
@@ -47,36 +62,11 @@ internal static class PerfRunner
         }
 
         PrintTable(options, rows, measuring?.TimerCostNs ?? 0, console);
-        var report = new PerfReport
-        {
-            Test = options.TestName,
-            Command = command,
-            Commit = MachineInfo.GitCommit(),
-            DateUtc = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", ic),
-            Machine = machine,
-            Provider = options.Provider.Description,
-            Cpus = options.Cpus is null ? "not pinned" : $"{options.Cpus[0]},{options.Cpus[1]}",
-            Idle = options.Idle,
-            Queue = $"{options.Segments} segments x {options.Slots} slots, payload = message size",
-            TimerCostNs = measuring?.TimerCostNs ?? 0,
-            Notes = [.. sender?.Notes ?? [], .. receiver?.Notes ?? []],
-            Results = rows,
-        };
-        if (options.JsonPath is not null)
-        {
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(options.JsonPath));
-            if (folder is not null)
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            File.WriteAllText(options.JsonPath, JsonSerializer.Serialize(report, PerfJsonContext.Default.PerfReport));
-            console.WriteLine($"  result   {options.JsonPath}");
-        }
-
+        List<string> notes = [.. sender?.Notes ?? [], .. receiver?.Notes ?? []];
+        WriteJson(options, command, machine, rows, measuring?.TimerCostNs ?? 0, notes, console);
         string[] failures = [.. new[] { run.Error, sender?.Error is null ? null : $"sender: {sender.Error}", receiver?.Error is null ? null : $"receiver: {receiver.Error}" }.OfType<string>()];
         string? failure = failures.Length == 0 ? null : string.Join("; ", failures);
-        foreach (string note in report.Notes)
+        foreach (string note in notes)
         {
             console.WriteLine($"  note     {note}");
         }
@@ -105,6 +95,40 @@ internal static class PerfRunner
         }
 
         console.WriteLine(new string('-', 118));
+    }
+
+    /// <summary>Writes the run's JSON file (--json): machine, command, commit, every size's figures.</summary>
+    private static void WriteJson(PerfOptions options, string command, MachineInfo machine, List<PerfSizeResult> rows, double timerCostNs, List<string> notes, TextWriter console)
+    {
+        if (options.JsonPath is null)
+        {
+            return;
+        }
+
+        var ic = CultureInfo.InvariantCulture;
+        var report = new PerfReport
+        {
+            Test = options.TestName,
+            Command = command,
+            Commit = MachineInfo.GitCommit(),
+            DateUtc = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", ic),
+            Machine = machine,
+            Provider = options.TwoHost is { } twoHost ? $"{options.Provider.Description}, two hosts ({twoHost.Describe()})" : options.Provider.Description,
+            Cpus = options.Cpus is null ? "not pinned" : $"{options.Cpus[0]},{options.Cpus[1]}",
+            Idle = options.Idle,
+            Queue = $"{options.Segments} segments x {options.Slots} slots, payload = message size",
+            TimerCostNs = timerCostNs,
+            Notes = notes,
+            Results = rows,
+        };
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(options.JsonPath));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        File.WriteAllText(options.JsonPath, JsonSerializer.Serialize(report, PerfJsonContext.Default.PerfReport));
+        console.WriteLine($"  result   {options.JsonPath}");
     }
 
     private static PerfPeerResult? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize(json, PerfJsonContext.Default.PerfPeerResult);

@@ -20,6 +20,9 @@ internal sealed record PerfSizeResult
 
     public double TMaxNs { get; init; }
 
+    /// <summary>The standard deviation of the samples (perftest's t_stdev), in ns.</summary>
+    public double TStdevNs { get; init; }
+
     public double MessagesPerSecond { get; init; }
 
     public double MegabytesPerSecond { get; init; }

@@ -159,6 +159,46 @@ internal sealed class FailoverReader : IDisposable
         return delivered > 0 ? delivered : PollAfterIdle(ref handler, limit);
     }
 
+    /// <summary>Takes up to <paramref name="limit"/> ready messages in place from the link that carries the stream;
+    /// <see cref="ReleaseBatch"/> consumes them. No housekeeping may run in between (it could switch links).</summary>
+    /// <param name="limit">The most messages to take, 1 or more.</param>
+    /// <param name="batch">The messages taken (none when the result is 0).</param>
+    /// <returns>Messages taken.</returns>
+    public int PollBatch(int limit, out MessageBatch batch)
+    {
+        int taken = _links[_active].PollBatch(_switchedFrom < 0 ? limit : 1, out batch);
+        if (taken > 0)
+        {
+            return taken;
+        }
+
+        if (MoveToNewestEpoch())
+        {
+            taken = _links[_active].PollBatch(1, out batch);
+            if (taken > 0)
+            {
+                return taken;
+            }
+        }
+
+        CheckCorruption();
+        return 0;
+    }
+
+    /// <summary>Consumes the messages of a batch from <see cref="PollBatch"/>: the stream's position moves past them.</summary>
+    /// <param name="batch">The batch.</param>
+    public void ReleaseBatch(in MessageBatch batch)
+    {
+        SegmentedQueueReader active = _links[_active];
+        long first = _position + 1;
+        active.ReleaseBatch(batch);
+        Advance(active.Position);
+        if (_switchedFrom >= 0)
+        {
+            OnSwitched(first);
+        }
+    }
+
     /// <summary>Housekeeping for the reader's loop: heartbeats every interval on every healthy link, the writer's
     /// heartbeats, completions of the head writes, the idle head, lost-write detection, and corrupt-slot reports.</summary>
     /// <returns>Heartbeats and reports sent.</returns>
@@ -283,6 +323,18 @@ internal sealed class FailoverReader : IDisposable
         _connected[link] = true;
         _failed[link] = false;
         return old;
+    }
+
+    /// <summary>Publishes the head on every healthy link now, whatever the heartbeat interval says (before closing: the
+    /// writer, perhaps flushing, learns at once that everything it sent arrived).</summary>
+    public void PublishHeadNow()
+    {
+        if (_connected[_active] && !_failed[_active])
+        {
+            _links[_active].PublishHead();
+        }
+
+        PublishToOthers(_position);
     }
 
     /// <inheritdoc/>

@@ -162,26 +162,8 @@ internal sealed class FailoverWriter : IDisposable
     /// <see cref="QueueStatus.FailingOver"/> (a resend is running: retry shortly),
     /// <see cref="QueueStatus.NotConnected"/> (no healthy link) or <see cref="QueueStatus.Closed"/>.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long Offer(ReadOnlySpan<byte> message)
-    {
-        if (_resendNext <= _resendLast || _active < 0)
-        {
-            long blocked = Unblock();
-            if (blocked < 0)
-            {
-                return blocked;
-            }
-        }
-
-        long status = _links[_active].Offer(message);
-        if (status > 0)
-        {
-            _tail = status;
-            return status;
-        }
-
-        return status == QueueStatus.BackPressured || _disposed ? status : OnWriteFailed(status);
-    }
+    public long Offer(ReadOnlySpan<byte> message) =>
+        IsBlocked(out long blocked) ? blocked : AfterWrite(_links[_active].Offer(message));
 
     /// <summary>Claims the next slot of the active link for a message of <paramref name="length"/> bytes, to be
     /// written in place and committed with <see cref="Commit"/>.</summary>
@@ -191,18 +173,13 @@ internal sealed class FailoverWriter : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long TryClaim(int length, out SlotClaim claim)
     {
-        if (_resendNext <= _resendLast || _active < 0)
+        if (IsBlocked(out long blocked))
         {
-            long blocked = Unblock();
-            if (blocked < 0)
-            {
-                claim = default;
-                return blocked;
-            }
+            claim = default;
+            return blocked;
         }
 
-        long status = _links[_active].TryClaim(length, out claim);
-        return status > 0 || status == QueueStatus.BackPressured || _disposed ? status : OnWriteFailed(status);
+        return AfterClaim(_links[_active].TryClaim(length, out claim));
     }
 
     /// <summary>Commits the slot claimed with <see cref="TryClaim"/> and writes it.</summary>
@@ -210,17 +187,31 @@ internal sealed class FailoverWriter : IDisposable
     /// <returns>The sequence, or a negative <see cref="QueueStatus"/> code (the message was not sent: claim and
     /// write it again).</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public long Commit(in SlotClaim claim)
+    public long Commit(in SlotClaim claim) => AfterWrite(_links[_active].Commit(claim));
+
+    /// <summary>Claims up to <paramref name="count"/> consecutive slots of the active link, to be written in place and
+    /// committed together with <see cref="CommitBatch"/>.</summary>
+    /// <param name="count">The most slots wanted, 1 or more.</param>
+    /// <param name="length">Bytes claimed per message.</param>
+    /// <param name="batch">On success, the claimed slots.</param>
+    /// <returns>The first sequence of the batch (&gt; 0), or a negative <see cref="QueueStatus"/> code.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long TryClaimBatch(int count, int length, out SlotBatch batch)
     {
-        long status = _links[_active].Commit(claim);
-        if (status > 0)
+        if (IsBlocked(out long blocked))
         {
-            _tail = status;
-            return status;
+            batch = default;
+            return blocked;
         }
 
-        return status == QueueStatus.BackPressured || _disposed ? status : OnWriteFailed(status);
+        return AfterClaim(_links[_active].TryClaimBatch(count, length, out batch));
     }
+
+    /// <summary>Commits the batch claimed with <see cref="TryClaimBatch"/> and writes it.</summary>
+    /// <param name="batch">The batch.</param>
+    /// <returns>The last sequence committed, or a negative <see cref="QueueStatus"/> code (nothing was sent).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long CommitBatch(in SlotBatch batch) => AfterWrite(_links[_active].CommitBatch(batch));
 
     /// <summary>Housekeeping for the writer's loop: retires completions, sends heartbeats every
     /// <see cref="FailoverOptions.HeartbeatInterval"/>, checks the reader's heartbeats and fault reports,
@@ -407,6 +398,38 @@ internal sealed class FailoverWriter : IDisposable
         {
             Activate(link, -1, LinkFailureCause.Unknown, reasonIfNoneActive, _time.GetTimestamp());
         }
+    }
+
+    /// <summary>True (with the status to return) while a resend runs or no link is healthy and
+    /// <see cref="Unblock"/> cannot change that.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsBlocked(out long status)
+    {
+        status = 0;
+        if (_resendNext <= _resendLast || _active < 0)
+        {
+            status = Unblock();
+        }
+
+        return status < 0;
+    }
+
+    /// <summary>A claim's status: a failure other than back-pressure fails the link.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long AfterClaim(long status) =>
+        status > 0 || status == QueueStatus.BackPressured || _disposed ? status : OnWriteFailed(status);
+
+    /// <summary>A write's status: success moves the tail, a failure other than back-pressure fails the link.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long AfterWrite(long status)
+    {
+        if (status > 0)
+        {
+            _tail = status;
+            return status;
+        }
+
+        return status == QueueStatus.BackPressured || _disposed ? status : OnWriteFailed(status);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

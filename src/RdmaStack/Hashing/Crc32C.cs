@@ -49,7 +49,10 @@ internal static class Crc32C
         nuint i = 0;
         if (length >= StripedThreshold)
         {
-            crc = AppendStriped(crc, ref p, length, ref i);
+            // The index stays a register: passed by reference, it would live in memory and every 8-byte step
+            // of the loops below would reload and store it (measured: 9 instructions a step instead of 4).
+            i = length - (length % StripedThreshold);
+            crc = AppendStriped(crc, ref p, i);
         }
 
         for (; i + 8 <= length; i += 8)
@@ -71,12 +74,13 @@ internal static class Crc32C
         return crc;
     }
 
-    /// <summary>Three chains per block of 3 x <see cref="Stripe"/> bytes, joined by table shifts.</summary>
+    /// <summary>Three chains per block of 3 x <see cref="Stripe"/> bytes, joined by table shifts, over the first
+    /// <paramref name="length"/> bytes (a multiple of <see cref="StripedThreshold"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static uint AppendStriped(uint crc, ref byte p, nuint length, ref nuint i)
+    private static uint AppendStriped(uint crc, ref byte p, nuint length)
     {
         ref uint shift = ref MemoryMarshal.GetArrayDataReference(s_shiftByStripe);
-        for (; i + StripedThreshold <= length; i += StripedThreshold)
+        for (nuint i = 0; i < length; i += StripedThreshold)
         {
             ref byte a = ref Unsafe.Add(ref p, i);
             uint ca = crc, cb = 0, cc = 0;

@@ -51,6 +51,7 @@ public sealed record SegmentedQueueGeometry
         SlotPayloadCapacity = slotPayloadCapacity;
         SlotStride = SlotDescriptor.StrideFor(slotPayloadCapacity);
         RingLength = (long)segments * slotsPerSegment * SlotStride;
+        TrailerOffset = RingTrailerDescriptor.OffsetFor(RingLength);
         if (RingLength > MaxRingLength)
         {
             throw new ArgumentOutOfRangeException(
@@ -77,9 +78,13 @@ public sealed record SegmentedQueueGeometry
     /// <summary>Bytes of the slots (S x B x stride).</summary>
     public long RingLength { get; }
 
-    /// <summary>Bytes of the region the reader exposes to the writer: the slots, then the
-    /// <see cref="RingTrailerDescriptor"/> line. The writer's mirror has the same size.</summary>
-    public long RingRegionLength => RingLength + RingTrailerDescriptor.Length;
+    /// <summary>Bytes of the region the reader exposes to the writer: the slots, then the writer's trailer
+    /// (heartbeat, tail, epoch, state) in a 128-byte pair of cache lines of its own. The writer's mirror has
+    /// the same size.</summary>
+    public long RingRegionLength => TrailerOffset + RingTrailerDescriptor.Length;
+
+    /// <summary>Where the trailer starts: the ring's length rounded up to 128 bytes.</summary>
+    internal long TrailerOffset { get; }
 
     /// <inheritdoc/>
     public override string ToString() =>

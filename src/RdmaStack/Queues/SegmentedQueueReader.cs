@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using RdmaStack.Transport;
 
@@ -8,15 +9,19 @@ namespace RdmaStack.Queues;
 /// the writer fills with one-sided writes, and publishes its head back once per finished segment.
 /// </summary>
 /// <remarks>
-/// <para>A slot is delivered only when its sequence number is the one expected next and its CRC-32C
-/// holds (see <see cref="SlotDescriptor"/>). A CRC that fails may be a write still landing, so the slot is
+/// <para>A slot is delivered only when its sequence number is the one expected next and its check word
+/// holds (see <see cref="SlotDescriptor"/>): the CRC-32C where the provider's writes can tear, the
+/// store-order marker where they cannot (<see cref="IRemoteWriteChannel.WritesCanTear"/> of the head channel,
+/// the same provider as the writer's). A check that fails may be a write still landing, so the slot is
 /// re-read; after <see cref="ChecksumRetryLimit"/> failed polls (and <see cref="ChecksumTimeout"/>) it is
 /// counted as corrupt and stays undelivered (the health monitor turns that into a failover). A sequence that
 /// is neither the expected one nor the previous lap's is never delivered, and is counted as a sequence error
 /// once it has lasted as long (its 8 bytes too can be caught half landed).</para>
 /// <para>Thread-safety: one reader thread. <see cref="Position"/> and <see cref="Counters"/> may be read
 /// from any thread.</para>
-/// <para>Hot path: no allocation, lock or system call; one 8-byte write per finished segment.</para>
+/// <para>Hot path: no allocation, lock or system call; one 8-byte write per finished segment.
+/// <see cref="PollBatch"/> / <see cref="ReleaseBatch"/> hand out a run of ready messages in place and move the
+/// head once for all of them.</para>
 /// </remarks>
 internal sealed unsafe class SegmentedQueueReader : IDisposable
 {
@@ -26,12 +31,13 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     private readonly MemoryRegion _ring;
     private readonly IRemoteWriteChannel _headChannel;
     private readonly byte* _ringBase;
-    private readonly long* _headSource;
-    private readonly long* _writerHeartbeat;
+    private readonly byte* _headSource;
+    private readonly byte* _trailer;
     private readonly int _stride;
     private readonly int _payloadCapacity;
     private readonly int _slotsPerSegment;
     private readonly int _capacity;
+    private readonly bool _checksum;
     private SendQueueBudget _budget;
     private PaddedLong _head;
     private int _slotIndex;
@@ -45,6 +51,10 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     private long _sequenceErrors;
     private long _tornReads;
     private long _headPublications;
+    private WriterTrailer _trailerSnapshot;
+    private ulong _trailerCheck;
+    private long _tornTrailerReads;
+    private int _batchCount = -1;
     private bool _disposed;
 
     /// <summary>Creates the reader over its ring.</summary>
@@ -53,7 +63,9 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     /// <param name="headChannel">Writes the head into the writer's control block; its source must be at least <see cref="ControlBlockDescriptor.Length"/> bytes.</param>
     /// <param name="checksumRetryLimit">Polls of a slot with a bad CRC before it is counted corrupt.</param>
     /// <param name="ownsResources">Dispose the ring and the channel with the reader.</param>
-    public SegmentedQueueReader(SegmentedQueueGeometry geometry, MemoryRegion ring, IRemoteWriteChannel headChannel, int checksumRetryLimit = DefaultChecksumRetryLimit, bool ownsResources = true)
+    /// <param name="checksumSlots">Whether slots carry a CRC-32C: what the link's handshake settled; null takes the head
+    /// channel's <see cref="IRemoteWriteChannel.WritesCanTear"/>. True on a channel whose writes can tear whatever is asked.</param>
+    public SegmentedQueueReader(SegmentedQueueGeometry geometry, MemoryRegion ring, IRemoteWriteChannel headChannel, int checksumRetryLimit = DefaultChecksumRetryLimit, bool ownsResources = true, bool? checksumSlots = null)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         ArgumentNullException.ThrowIfNull(ring);
@@ -75,13 +87,16 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
         _ring = ring;
         _headChannel = headChannel;
         _ringBase = ring.Pointer;
-        _headSource = (long*)(headChannel.Source.Pointer + ControlBlockDescriptor.HeadOffset);
-        _writerHeartbeat = (long*)(ring.Pointer + geometry.RingLength + RingTrailerDescriptor.WriterHeartbeatOffset);
+        _headSource = headChannel.Source.Pointer;
+        _trailer = ring.Pointer + geometry.TrailerOffset;
         _stride = geometry.SlotStride;
         _payloadCapacity = geometry.SlotPayloadCapacity;
         _slotsPerSegment = geometry.SlotsPerSegment;
         _capacity = geometry.Capacity;
+        _checksum = headChannel.WritesCanTear || checksumSlots == true;
         _budget = new SendQueueBudget(headChannel.SendQueueDepth, Math.Max(1, headChannel.SendQueueDepth / 2));
+        PageFaults.Prefault(_ringBase, geometry.RingRegionLength);
+        PageFaults.Prefault(_headSource, ControlBlockDescriptor.Length);
     }
 
     /// <summary>The queue's shape.</summary>
@@ -106,15 +121,40 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     /// <summary>The channel the head is published through.</summary>
     public IRemoteWriteChannel HeadChannel => _headChannel;
 
-    /// <summary>The writer's heartbeat counter, as last written into the ring's trailer.</summary>
-    /// <remarks>Acquire read of memory the writer writes remotely.</remarks>
-    public long WriterHeartbeat => Volatile.Read(ref *_writerHeartbeat);
+    /// <summary>Whether slots carry a CRC-32C (the head channel's provider can tear writes) or the store-order
+    /// marker (see <see cref="IRemoteWriteChannel.WritesCanTear"/>). The writer must agree.</summary>
+    public bool ChecksumsSlots => _checksum;
 
-    /// <summary>The last sequence the writer had written on this link when it sent its heartbeat.</summary>
-    public long WriterTail => Volatile.Read(ref *(_writerHeartbeat + 1));
+    /// <summary>The writer's heartbeat counter, from the last whole heartbeat in the ring's trailer.</summary>
+    /// <remarks>The trailer's words and their check word are read together (acquire loads); a heartbeat caught
+    /// landing leaves the last whole one in place, so heartbeat, tail and epoch always come from one write.
+    /// Reader thread only.</remarks>
+    public long WriterHeartbeat => Trailer.Heartbeat;
 
-    /// <summary>The link's activation epoch from the writer's last heartbeat (0 if never activated).</summary>
-    public long WriterEpoch => Volatile.Read(ref *(_writerHeartbeat + 2));
+    /// <summary>The last sequence the writer had written on this link when it sent its last whole heartbeat.</summary>
+    /// <remarks>Reader thread only; see <see cref="WriterHeartbeat"/>.</remarks>
+    public long WriterTail => Trailer.Tail;
+
+    /// <summary>The link's activation epoch from the writer's last whole heartbeat (0 if never activated).</summary>
+    /// <remarks>Reader thread only; see <see cref="WriterHeartbeat"/>.</remarks>
+    public long WriterEpoch => Trailer.Epoch;
+
+    /// <summary>The last whole trailer the writer sent (heartbeat, tail, epoch, state).</summary>
+    internal WriterTrailer Trailer
+    {
+        get
+        {
+            if (!RingTrailerDescriptor.ReadAcquire(_trailer, ref _trailerSnapshot, ref _trailerCheck))
+            {
+                _tornTrailerReads++;
+            }
+
+            return _trailerSnapshot;
+        }
+    }
+
+    /// <summary>Trailer reads that caught a heartbeat write landing (the last whole one was kept).</summary>
+    internal long TornTrailerReads => _tornTrailerReads;
 
     /// <summary>Heartbeats sent so far.</summary>
     public long HeartbeatsSent { get; private set; }
@@ -135,42 +175,34 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
             PublishHeadCore();
         }
 
+        if (_batchCount >= 0)
+        {
+            ThrowBatchOutstanding();
+        }
+
         int delivered = 0;
+        long head = _head.Value;
         while (delivered < limit)
         {
             byte* slot = _ringBase + ((long)_slotIndex * _stride);
-            long sequence = Volatile.Read(ref *(long*)(slot + SlotDescriptor.SequenceOffset));
-            long expected = _head.Value + 1;
+            long sequence = SlotDescriptor.ReadSequenceAcquire(slot);
+            long expected = head + 1;
             if (sequence != expected)
             {
-                if (sequence != (expected > _capacity ? expected - _capacity : 0))
-                {
-                    OnSequenceError(sequence);
-                }
-
-                // Nothing new: ask for the slot's second cache line now, so that when the writer's last
-                // store (the first line) lands, the rest is already on its way (a slot of more than 48 B
-                // payload spans two lines; fetched one after the other they cost two transfers).
-                if (_stride > SlotDescriptor.Alignment && System.Runtime.Intrinsics.X86.Sse.IsSupported)
-                {
-                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(slot + SlotDescriptor.Alignment);
-                }
-
+                OnNotReady(slot, sequence, expected);
                 break;
             }
 
-            int length = *(int*)(slot + SlotDescriptor.LengthOffset);
-            uint checksum = *(uint*)(slot + SlotDescriptor.ChecksumOffset);
-            if ((uint)length > (uint)_payloadCapacity ||
-                SlotDescriptor.ComputeChecksum(sequence, new ReadOnlySpan<byte>(slot + SlotDescriptor.HeaderLength, length)) != checksum)
+            if (!SlotDescriptor.IsIntact(slot, sequence, _payloadCapacity, _checksum, out int length))
             {
                 OnBadChecksum(sequence);
                 break;
             }
 
-            handler.OnMessage(new ReadOnlySpan<byte>(slot + SlotDescriptor.HeaderLength, length), sequence);
+            handler.OnMessage(new ReadOnlySpan<byte>(SlotDescriptor.Payload(slot), length), sequence);
             _suspectPolls = 0;
-            Volatile.Write(ref _head.Value, expected);
+            head = expected;
+            Volatile.Write(ref _head.Value, head);
             delivered++;
             if (++_slotIndex == _capacity)
             {
@@ -198,6 +230,92 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
         return Poll(ref adapter, limit);
     }
 
+    /// <summary>Takes up to <paramref name="limit"/> ready messages in place, in order, without moving the head:
+    /// read them through <paramref name="batch"/>, then call <see cref="ReleaseBatch"/> once, which moves the
+    /// head past all of them (and publishes it if a segment was finished). Until then the writer cannot reuse
+    /// their slots and no other poll may run.</summary>
+    /// <param name="limit">The most messages to take, 1 or more.</param>
+    /// <param name="batch">The messages taken (none when the result is 0).</param>
+    /// <returns>Messages taken (0 when nothing new is there; no release is due then).</returns>
+    /// <exception cref="InvalidOperationException">A batch is outstanding.</exception>
+    public int PollBatch(int limit, out MessageBatch batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        if (_batchCount >= 0)
+        {
+            ThrowBatchOutstanding();
+        }
+
+        if (_publishPending)
+        {
+            PublishHeadCore();
+        }
+
+        limit = Math.Min(limit, _capacity);
+        long first = _head.Value + 1;
+        int index = _slotIndex;
+        int count = 0;
+        while (count < limit)
+        {
+            byte* slot = _ringBase + ((long)index * _stride);
+            long sequence = SlotDescriptor.ReadSequenceAcquire(slot);
+            if (sequence != first + count)
+            {
+                OnNotReady(slot, sequence, first + count);
+                break;
+            }
+
+            if (!SlotDescriptor.IsIntact(slot, sequence, _payloadCapacity, _checksum, out _))
+            {
+                OnBadChecksum(sequence);
+                break;
+            }
+
+            count++;
+            if (++index == _capacity)
+            {
+                index = 0;
+            }
+        }
+
+        batch = new MessageBatch(new SlotRun(_ringBase, _slotIndex, count, _capacity, _stride), first);
+        if (count > 0)
+        {
+            _suspectPolls = 0;
+            _batchCount = count;
+        }
+
+        return count;
+    }
+
+    /// <summary>Consumes the messages of <paramref name="batch"/>: the head moves past them with one store.</summary>
+    /// <param name="batch">The batch returned by <see cref="PollBatch"/>.</param>
+    /// <exception cref="InvalidOperationException">No batch is outstanding, or this is not it.</exception>
+    public void ReleaseBatch(in MessageBatch batch)
+    {
+        int count = _batchCount;
+        long head = _head.Value;
+        if (count <= 0 || batch.Count != count || batch.FirstSequence != head + 1)
+        {
+            ThrowNoBatch();
+        }
+
+        _batchCount = -1;
+        Volatile.Write(ref _head.Value, head + count);
+        _slotIndex += count;
+        if (_slotIndex >= _capacity)
+        {
+            _slotIndex -= _capacity;
+        }
+
+        _slotInSegment += count;
+        if (_slotInSegment >= _slotsPerSegment)
+        {
+            _slotInSegment %= _slotsPerSegment;
+            PublishHeadCore();
+        }
+    }
+
     /// <summary>Moves the head to <paramref name="position"/> (the last sequence consumed) without delivering
     /// or publishing anything: the failover layer keeps every link's reader at the stream's position, so
     /// that sequences already delivered over another link are never delivered again.</summary>
@@ -209,6 +327,7 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
         _slotIndex = (int)(position % _capacity);
         _slotInSegment = _slotIndex % _slotsPerSegment;
         _suspectPolls = 0;
+        _batchCount = -1;
     }
 
     /// <summary>Writes the head into the writer's control block now, even mid-segment (used when a stream
@@ -224,7 +343,7 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     /// <returns>What became of the write.</returns>
     public WriteStatus SendHeartbeat()
     {
-        Volatile.Write(ref *(long*)(_headChannel.Source.Pointer + ControlBlockDescriptor.ReaderHeartbeatOffset), HeartbeatsSent + 1);
+        ControlBlockDescriptor.WriteReaderHeartbeatRelease(_headSource, HeartbeatsSent + 1);
         WriteStatus status = Post(ControlBlockDescriptor.ReaderHeartbeatOffset);
         if (status == WriteStatus.Posted)
         {
@@ -259,9 +378,16 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     /// the writer's control block (the failover layer sends it over every link).</summary>
     internal WriteStatus ReportFault(int link, long count)
     {
-        int offset = ControlBlockDescriptor.FaultReportOffset(link);
-        Volatile.Write(ref *(long*)(_headChannel.Source.Pointer + offset), count);
-        return Post(offset);
+        ControlBlockDescriptor.WriteFaultReportRelease(_headSource, link, count);
+        return Post(ControlBlockDescriptor.FaultReportOffset(link));
+    }
+
+    /// <summary>Writes the reader's state flags (<see cref="ControlBlockDescriptor.ReaderClosed"/>) into the
+    /// writer's control block.</summary>
+    internal WriteStatus PublishState(long state)
+    {
+        ControlBlockDescriptor.WriteReaderStateRelease(_headSource, state);
+        return Post(ControlBlockDescriptor.ReaderStateOffset);
     }
 
     /// <summary>Writes the head into the writer's control block. If the channel cannot take it now, the
@@ -269,7 +395,7 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void PublishHeadCore()
     {
-        Volatile.Write(ref *_headSource, _head.Value);
+        ControlBlockDescriptor.WriteHeadRelease(_headSource, _head.Value);
         _publishPending = Post(ControlBlockDescriptor.HeadOffset) != WriteStatus.Posted;
         if (!_publishPending)
         {
@@ -279,6 +405,32 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
 
     /// <summary>Posts one aligned 8-byte word of the head source to the same offset of the control block.</summary>
     private WriteStatus Post(int offset) => _budget.Post(_headChannel, offset, sizeof(long));
+
+    [DoesNotReturn]
+    private static void ThrowBatchOutstanding() =>
+        throw new InvalidOperationException("A batch from PollBatch has not been released: call ReleaseBatch before polling again.");
+
+    [DoesNotReturn]
+    private static void ThrowNoBatch() =>
+        throw new InvalidOperationException("ReleaseBatch was called without an outstanding batch from PollBatch (or with another one).");
+
+    /// <summary>The slot does not hold the expected sequence: either not written yet (the previous lap's, or
+    /// never) or something else, counted once it lasts. While waiting, the slot's second cache line is asked
+    /// for, so that when the writer's last store lands the rest is already on its way (a slot of more than
+    /// 48 B payload spans two lines; fetched one after the other they cost two transfers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void OnNotReady(byte* slot, long sequence, long expected)
+    {
+        if (sequence != (expected > _capacity ? expected - _capacity : 0))
+        {
+            OnSequenceError(sequence);
+        }
+
+        if (_stride > SlotDescriptor.Alignment && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(slot + SlotDescriptor.Alignment);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void OnBadChecksum(long sequence)

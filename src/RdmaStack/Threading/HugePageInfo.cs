@@ -10,7 +10,7 @@ namespace RdmaStack.Threading;
 /// <param name="FreePages">Of those, free (HugePages_Free).</param>
 /// <param name="PageSizeBytes">Size of one huge page (Hugepagesize), 0 if unknown.</param>
 /// <param name="TransparentMode">The selected THP mode ("always", "madvise", "never"), or null if unknown.</param>
-public sealed record HugePageInfo(long TotalPages, long FreePages, long PageSizeBytes, string? TransparentMode)
+internal sealed record HugePageInfo(long TotalPages, long FreePages, long PageSizeBytes, string? TransparentMode)
 {
     /// <summary>Reads this machine's huge page settings.</summary>
     /// <returns>The settings (zeros and null where the files do not exist).</returns>

@@ -21,6 +21,11 @@ public static class MemoryLock
         return result.Locked;
     }
 
+    /// <summary>The huge pages this machine offers, in one line for a run's report: the reserved hugetlb pool
+    /// (/proc/meminfo) and the transparent huge page modes for anonymous and shared memory.</summary>
+    /// <returns>For example "huge pages: none reserved (HugePages_Total 0, 2048 kB each); transparent huge pages: madvise; ...".</returns>
+    public static string DescribeHugePages() => HugePageInfo.Detect().Describe();
+
     /// <summary>As <see cref="TryLockAll"/>, both answers in one record.</summary>
     internal static MemoryLockResult LockAll()
     {

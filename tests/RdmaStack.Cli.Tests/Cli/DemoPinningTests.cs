@@ -14,12 +14,14 @@ public class DemoPinningTests
         Assert.Equal(["--cpus", "1,0"], CpusOption.ToArguments([1, 0]));
     }
 
+    [Fact]
+    public void Parses_one_cpu_as_this_sides_on_two_hosts() => Assert.Equal([3, 3], CpusOption.Parse("3")!);
+
     [Theory]
-    [InlineData("0")]
     [InlineData("0,1,2")]
     [InlineData("0-1,2")]
     [InlineData("a,b")]
-    public void Rejects_anything_but_two_cpus(string text) => Assert.Throws<FormatException>(() => CpusOption.Parse(text));
+    public void Rejects_anything_but_one_or_two_cpus(string text) => Assert.Throws<FormatException>(() => CpusOption.Parse(text));
 
     [Fact]
     public void Demo_runs_with_pinned_hot_threads_and_reports_the_cores()

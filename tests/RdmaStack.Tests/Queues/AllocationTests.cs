@@ -34,6 +34,43 @@ public class AllocationTests
         Assert.Equal(10_000 + Operations, sink.Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Batch_claim_commit_and_batch_poll_allocate_nothing(bool checksums)
+    {
+        using var q = new QueueHarness(new SegmentedQueueGeometry(4, 32, 64), signalInterval: 8, checksums: checksums);
+        long delivered = RunBatches(q, 10_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        delivered += RunBatches(q, Operations);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(10_000 + Operations, delivered);
+    }
+
+    [Fact]
+    public void Heartbeats_and_trailer_reads_allocate_nothing()
+    {
+        using var q = new QueueHarness(new SegmentedQueueGeometry(2, 4, 8));
+        long sum = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10_000; i++)
+            {
+                q.Writer.SendHeartbeat();
+                sum += q.Reader.WriterHeartbeat + q.Reader.WriterTail + q.Reader.WriterEpoch;
+            }
+
+            if (round == 1)
+            {
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+        }
+
+        Assert.Equal(20_000, q.Reader.WriterHeartbeat);
+        Assert.True(sum > 0);
+    }
+
     [Fact]
     public void Polling_with_a_cached_delegate_allocates_nothing()
     {
@@ -75,6 +112,45 @@ public class AllocationTests
         }
 
         q.Reader.Poll(ref sink);
+    }
+
+    /// <summary>Streams <paramref name="messages"/> in batches of up to 16, taken in batches of up to 24; returns
+    /// the messages that arrived with the right first byte.</summary>
+    private static long RunBatches(QueueHarness q, int messages)
+    {
+        long sent = 0, arrived = 0, received = 0;
+        while (arrived < messages)
+        {
+            if (sent < messages)
+            {
+                long first = q.Writer.TryClaimBatch((int)Math.Min(16, messages - sent), 64, out SlotBatch batch);
+                if (first > 0)
+                {
+                    for (int k = 0; k < batch.Count; k++)
+                    {
+                        batch.Payload(k)[0] = (byte)(first + k);
+                    }
+
+                    sent += batch.Count;
+                    q.Writer.CommitBatch(batch);
+                }
+            }
+
+            int n = q.Reader.PollBatch(24, out MessageBatch taken);
+            if (n > 0)
+            {
+                for (int k = 0; k < n; k++)
+                {
+                    // Counted, not asserted here: an assertion per message would itself allocate.
+                    received += taken.Payload(k)[0] == (byte)(taken.FirstSequence + k) ? 1 : 0;
+                }
+
+                q.Reader.ReleaseBatch(taken);
+                arrived += n;
+            }
+        }
+
+        return received;
     }
 
     private static void RunClaim(QueueHarness q, ref CountingHandler sink, int operations)

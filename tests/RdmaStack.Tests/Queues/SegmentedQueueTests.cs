@@ -5,13 +5,16 @@ namespace RdmaStack.Tests.Queues;
 public class SegmentedQueueTests
 {
     [Theory]
-    [InlineData(2, 1, 8)]
-    [InlineData(2, 3, 16)]
-    [InlineData(7, 3, 1)]
-    [InlineData(4, 16, 64)]
-    public void Delivers_every_message_in_order_over_many_laps(int segments, int slots, int size)
+    [InlineData(2, 1, 8, false)]
+    [InlineData(2, 3, 16, false)]
+    [InlineData(7, 3, 1, false)]
+    [InlineData(4, 16, 64, false)]
+    [InlineData(2, 1, 8, true)]
+    [InlineData(7, 3, 1, true)]
+    [InlineData(4, 16, 64, true)]
+    public void Delivers_every_message_in_order_over_many_laps(int segments, int slots, int size, bool checksums)
     {
-        using var q = new QueueHarness(new SegmentedQueueGeometry(segments, slots, size));
+        using var q = new QueueHarness(new SegmentedQueueGeometry(segments, slots, size), checksums: checksums);
         var random = new Random(segments * 1000 + slots);
         var collector = new Collector();
         MessageHandler handler = collector.Handler;
@@ -105,7 +108,7 @@ public class SegmentedQueueTests
     [Fact]
     public void Slot_with_a_bad_crc_is_never_delivered_and_is_counted_once()
     {
-        using var q = new QueueHarness(new SegmentedQueueGeometry(2, 4, 16), checksumRetryLimit: 8);
+        using var q = new QueueHarness(new SegmentedQueueGeometry(2, 4, 16), checksumRetryLimit: 8, checksums: true);
         var collector = new Collector();
         q.Writer.Offer(QueueHarness.Message(1, 16));
         q.Writer.Offer(QueueHarness.Message(2, 16));
@@ -135,7 +138,7 @@ public class SegmentedQueueTests
     [Fact]
     public void Checksum_timeout_keeps_a_slow_landing_slot_from_being_called_corrupt()
     {
-        using var pair = RdmaStack.Providers.SharedMemory.SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 2, 16), checksumRetryLimit: 4);
+        using var pair = RdmaStack.Providers.SharedMemory.SharedMemoryProvider.CreateLocalPair(new SegmentedQueueGeometry(2, 2, 16), QueueHarness.Tearing, checksumRetryLimit: 4);
         using var reader = new SegmentedQueueReader(pair.Reader.Geometry, pair.Ring, pair.Reader.HeadChannel, checksumRetryLimit: 4, ownsResources: false)
         {
             ChecksumTimeout = TimeSpan.FromSeconds(1),
@@ -175,7 +178,7 @@ public class SegmentedQueueTests
     [Fact]
     public void Slot_torn_mid_write_is_retried_not_counted_corrupt()
     {
-        using var q = new QueueHarness(new SegmentedQueueGeometry(2, 2, 32), checksumRetryLimit: 1000);
+        using var q = new QueueHarness(new SegmentedQueueGeometry(2, 2, 32), checksumRetryLimit: 1000, checksums: true);
         q.Writer.Offer(QueueHarness.Message(1, 32));
         byte[] good = q.Slot(0).ToArray();
         q.Slot(0)[SlotDescriptor.HeaderLength + 20] = (byte)~good[SlotDescriptor.HeaderLength + 20]; // the tail has not landed yet

@@ -33,7 +33,7 @@ internal static unsafe class SharedMapping
 {
     public const int HeaderLength = 4096;
     private const ulong Magic = 0x314B_5453_414D_4452; // "RDMASTK1" little-endian
-    private const int Version = 1;
+    private const int Version = 2; // 2: the ring's trailer is 128 B at the ring's end rounded to 128
 
     /// <summary>Removes what processes that died without cleaning up left in <paramref name="directory"/>: mappings whose
     /// creator is gone (the owner's process id is in the header), endpoint files and temporary files likewise.</summary>

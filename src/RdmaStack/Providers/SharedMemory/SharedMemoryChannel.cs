@@ -9,16 +9,22 @@ namespace RdmaStack.Providers.SharedMemory;
 /// </summary>
 /// <remarks>
 /// It keeps RDMA's contract (writes land in posting order; a signaled completion retires its batch)
-/// and is a little stronger inside one write: the first 8 bytes are stored last, as one release store,
-/// when the write is 8-byte aligned and at least 8 bytes long. A reader that acquires the first word
-/// therefore sees the rest, so its CRC check passes on the first try; the queue never depends on it.
+/// and is stronger inside one write: the first 8 bytes are stored last, as one release store, when the
+/// write is 8-byte aligned and at least 8 bytes long. A reader that acquires the first word therefore sees
+/// the rest, so the channel answers <see cref="WritesCanTear"/> false and the queue writes no CRC over it.
+/// The peer's region is mapped in this process, so a writer may also write slots in place
+/// (<see cref="IDirectWriteChannel"/>); the peer's pages are faulted in when it is attached.
 /// The peer's mapping may be attached lazily (the reader learns the writer's control block only
 /// after the writer arrives): until then <see cref="PostWrite"/> returns <see cref="WriteStatus.NotConnected"/>.
 /// </remarks>
-internal sealed unsafe class SharedMemoryChannel : IRemoteWriteChannel
+internal sealed unsafe class SharedMemoryChannel : IRemoteWriteChannel, IDirectWriteChannel
 {
     /// <summary>The depth the channel reports; stores complete at once, so it only bounds batching.</summary>
     public const int Depth = 1024;
+
+    /// <summary>Copies this long may go through non-temporal stores (the C library's memmove does so for
+    /// large blocks), which a release store does not order: a store fence follows them.</summary>
+    private const int NonTemporalCopyThreshold = 64 * 1024;
 
     private readonly string _peerPath;
     private readonly SharedMappingKind _peerKind;
@@ -42,6 +48,7 @@ internal sealed unsafe class SharedMemoryChannel : IRemoteWriteChannel
         _peerLength = peer.Length;
         _peer = peer;
         _target = peer.Pointer;
+        PageFaults.Prefault(_target, _peerLength);
     }
 
     /// <summary>A channel that attaches to the peer's mapping at <paramref name="peerPath"/> on first use.</summary>
@@ -67,6 +74,12 @@ internal sealed unsafe class SharedMemoryChannel : IRemoteWriteChannel
 
     /// <inheritdoc/>
     public bool IsConnected => _target != null && !_disposed;
+
+    /// <summary>False: the first 8 bytes of a write are stored last, with release semantics.</summary>
+    public bool WritesCanTear => false;
+
+    /// <inheritdoc/>
+    public byte* DirectTarget => _target;
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -94,6 +107,11 @@ internal sealed unsafe class SharedMemoryChannel : IRemoteWriteChannel
         if (length >= sizeof(long))
         {
             Buffer.MemoryCopy(s + sizeof(long), d + sizeof(long), length - sizeof(long), length - sizeof(long));
+            if (length > NonTemporalCopyThreshold && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            {
+                System.Runtime.Intrinsics.X86.Sse.StoreFence();
+            }
+
             Volatile.Write(ref *(long*)d, *(long*)s);
         }
         else
@@ -153,6 +171,7 @@ internal sealed unsafe class SharedMemoryChannel : IRemoteWriteChannel
 
         _peer = peer;
         _target = peer.Pointer;
+        PageFaults.Prefault(_target, _peerLength);
         return WriteStatus.Posted;
     }
 }

@@ -39,7 +39,11 @@ internal sealed class SharedMemoryTransportProvider : ITransportProvider
         try
         {
             var local = new QueueEndpoint(setup.Role, 0, 0, id, 0, exposed.Length);
-            ConnectionOffer offer = handshake.Exchange(new ConnectionOffer(geometry, new byte[ConnectionHandshake.GidLength], [local]));
+
+            // Shared memory cannot tear a write; a decorated channel (fault injection) can, and then both ends check.
+            byte flags = setup.DecorateChannel is null ? (byte)0 : OfferFlags.Checksummed;
+            ConnectionOffer offer = handshake.Exchange(new ConnectionOffer(geometry, new byte[ConnectionHandshake.GidLength], [local]) { Flags = flags });
+            bool checksum = OfferFlags.ChecksumsSlots(flags, offer.Flags);
             QueueEndpoint remote = offer.Queues[0];
             SharedMappingKind peerKind = writer ? SharedMappingKind.Ring : SharedMappingKind.Control;
             long peerLength = writer ? geometry.RingRegionLength : ControlBlockDescriptor.Length;
@@ -52,8 +56,8 @@ internal sealed class SharedMemoryTransportProvider : ITransportProvider
             File.Delete(ownPath);
             string description = string.Create(CultureInfo.InvariantCulture, $"shared memory, link {setup.Link} of '{setup.Stream}', mapping {id:x16}");
             return writer
-                ? new SharedMemoryLinkConnection(new SegmentedQueueWriter(geometry, channel, exposed, SignalInterval), null, description)
-                : new SharedMemoryLinkConnection(null, new SegmentedQueueReader(geometry, exposed, channel), description);
+                ? new SharedMemoryLinkConnection(new SegmentedQueueWriter(geometry, channel, exposed, SignalInterval, checksumSlots: checksum), null, description)
+                : new SharedMemoryLinkConnection(null, new SegmentedQueueReader(geometry, exposed, channel, checksumSlots: checksum), description);
         }
         catch
         {

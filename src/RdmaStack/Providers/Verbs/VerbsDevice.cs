@@ -80,7 +80,7 @@ public static class VerbsDevice
         {
             throw new VerbsException($"{device} port {port}: ibv_query_port failed ({Errno.Describe(rc)})", "ibv_query_port", rc);
         }
-        var gids = new List<VerbsGid>();
+        var gids = new SortedDictionary<int, string>();
         for (int index = 0; index < attributes.gid_tbl_len; index++)
         {
             ibv_gid gid;
@@ -93,7 +93,7 @@ public static class VerbsDevice
             {
                 continue;
             }
-            gids.Add(new VerbsGid(index, FormatGid(raw)));
+            gids[index] = FormatGid(raw);
         }
         int mtu = attributes.active_mtu is >= ibv_mtu.IBV_MTU_256 and <= ibv_mtu.IBV_MTU_4096
             ? 128 << (int)attributes.active_mtu

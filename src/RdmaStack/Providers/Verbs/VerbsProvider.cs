@@ -57,7 +57,7 @@ internal static class VerbsProvider
             var local = new ConnectionOffer(geometry, device.Gid.ToArray(), built.ConvertAll(p => p.Endpoint))
             {
                 Lid = device.Lid,
-                Flags = device.IsInfiniBand ? OfferFlags.InfiniBand : (byte)0,
+                Flags = (byte)(OfferFlags.Checksummed | (device.IsInfiniBand ? OfferFlags.InfiniBand : 0)),
             };
             ConnectionOffer peer = handshake.Exchange(local);
             for (int i = 0; i < built.Count; i++)

@@ -61,6 +61,10 @@ internal sealed class FaultInjectingChannel : IRemoteWriteChannel
     /// <inheritdoc/>
     public bool IsConnected => _inner.IsConnected && !Link.IsKilled;
 
+    /// <summary>Always true, whatever the inner channel promises: a corrupted or dropped write must be caught
+    /// by the reader's CRC, so the queue over this channel keeps it.</summary>
+    public bool WritesCanTear => true;
+
     /// <summary>The next data write (below the data limit) lands with its last byte flipped.</summary>
     public void CorruptNextWrite() => Arm(ref _corruptNext);
 

@@ -16,7 +16,7 @@ namespace RdmaStack.Transport.Handshake;
 /// <remarks>
 /// <para>The protocol is symmetric; each side sends, then reads, each of three messages:</para>
 /// <code>
-///  hello  : magic "RDMASTK\x01" (8) | type 1 (1) | nonce (32)                                     41 B
+///  hello  : magic "RDMASTK\x03" (8) | type 1 (1) | nonce (32)                                     41 B
 ///  proof  : magic (8) | type 2 (1) | echo of the peer's nonce (32) | MAC (32)                      73 B
 ///           MAC = HMAC-SHA256(secret, "rdmastack/proof/v1" | sender nonce | receiver nonce)
 ///  route  : magic (8) | type 5 (1) | body length (2, LE) | body | MAC (32)       (the dialling side only)
@@ -75,7 +75,7 @@ internal sealed class ConnectionHandshake : IDisposable
     private const int MagicLength = 8;
     private const int MacLength = 32;
 
-    private static readonly byte[] s_magic = "RDMASTK\u0002"u8.ToArray();
+    private static readonly byte[] s_magic = "RDMASTK\u0003"u8.ToArray();
     private static readonly byte[] s_proofLabel = "rdmastack/proof/v1"u8.ToArray();
     private static readonly byte[] s_offerLabel = "rdmastack/offer/v1"u8.ToArray();
     private static readonly byte[] s_readyLabel = "rdmastack/ready/v1"u8.ToArray();
@@ -398,7 +398,7 @@ internal sealed class ConnectionHandshake : IDisposable
             throw Refused($"geometry differs: the peer has {peer.Geometry}, this side {local.Geometry}");
         }
 
-        if (peer.Flags != local.Flags)
+        if ((peer.Flags & ~OfferFlags.Negotiated) != (local.Flags & ~OfferFlags.Negotiated))
         {
             throw Refused(string.Create(CultureInfo.InvariantCulture, $"the queue settings differ: the peer's flags are 0x{peer.Flags:x2}, this side's 0x{local.Flags:x2}"));
         }

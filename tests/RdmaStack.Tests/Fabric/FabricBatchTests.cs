@@ -1,0 +1,196 @@
+using RdmaStack.Failover;
+using RdmaStack.Queues;
+using RdmaStack.Testing;
+
+namespace RdmaStack.Tests.Fabric;
+
+/// <summary>
+/// The batch API of the entry point (Publication.TryClaimBatch/CommitBatch, Subscription.PollBatch/ReleaseBatch):
+/// batches of varying lengths across segment and ring boundaries, across a failover, and the slot check the two ends
+/// of a link settle in their handshake when only one of them can tear writes.
+/// </summary>
+public sealed class FabricBatchTests
+{
+    private static FabricOptions Options(int links) => new()
+    {
+        Links = [.. Enumerable.Range(0, links).Select(_ => new LinkOptions())],
+        Geometry = new SegmentedQueueGeometry(4, 32, 64),
+        HeartbeatTimeout = TimeSpan.FromSeconds(5),
+        LostWriteTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    [Fact]
+    public void Batches_carry_every_message_once_in_order_and_more_than_one_at_a_time()
+    {
+        using var fabric = RdmaStack.Fabric.Connect(Options(2));
+        using var b = new BatchPair(fabric, fabric);
+        b.Run(30_000);
+        b.AssertExactlyOnceInOrder();
+        Assert.True(b.LargestClaim > 1, $"largest claim {b.LargestClaim}");
+        Assert.True(b.LargestPoll > 1, $"largest poll {b.LargestPoll}");
+        Assert.Equal(0, b.Publication.Failovers);
+    }
+
+    [Fact]
+    public void Batches_survive_a_killed_link_without_loss_or_duplicates()
+    {
+        var faults = new FaultInjector(2);
+        using var fabric = RdmaStack.Fabric.Connect(faults.Attach(Options(2)));
+        using var b = new BatchPair(fabric, fabric);
+        b.Run(5_000);
+        int victim = b.Publication.ActiveLink;
+        faults.Kill(victim);
+        b.Run(10_000);
+        b.AssertExactlyOnceInOrder();
+        Assert.Equal(1, b.Publication.Failovers);
+        Assert.Equal(1 - victim, b.Publication.ActiveLink);
+    }
+
+    [Fact]
+    public void A_corrupted_write_is_caught_when_only_the_writers_end_can_tear()
+    {
+        // The injector is on the publication's fabric only: its end checksums every slot, and the subscription's end
+        // (plain shared memory, which cannot tear) learns it in the handshake and checks them too.
+        var faults = new FaultInjector(2);
+        using var writing = RdmaStack.Fabric.Connect(faults.Attach(Options(2)));
+        using var reading = RdmaStack.Fabric.Connect(Options(2));
+        using var b = new BatchPair(writing, reading);
+        b.Run(2_000);
+        int victim = b.Publication.ActiveLink;
+        faults.CorruptNextWrite(victim);
+        b.Run(4_000);
+        b.AssertExactlyOnceInOrder();
+        Assert.Equal(1, faults.Corrupted);
+        Assert.True(b.Subscription.Counters.CorruptSlots >= 1, b.Subscription.Counters.ToString());
+        Assert.Equal(1, b.Publication.Failovers);
+    }
+
+    [Fact]
+    public void Refuses_a_second_poll_while_a_batch_is_out_and_a_release_without_one()
+    {
+        using var fabric = RdmaStack.Fabric.Connect(Options(1));
+        using var b = new BatchPair(fabric, fabric);
+        b.Run(10);
+        Assert.True(b.Publication.TryClaimBatch(3, 16, out SlotBatch claim) > 0);
+        for (int k = 0; k < claim.Count; k++)
+        {
+            StreamCheck.Fill(claim.Payload(k), claim.FirstSequence + k);
+        }
+
+        Assert.Equal(claim.FirstSequence + claim.Count - 1, b.Publication.CommitBatch(claim));
+        MessageBatch batch = default;
+        long deadline = Environment.TickCount64 + 30_000;
+        while (b.Subscription.PollBatch(2, out batch) == 0)
+        {
+            Assert.True(Environment.TickCount64 < deadline, "nothing arrived");
+            b.Publication.DoWork();
+        }
+
+        Assert.Equal(0, b.Subscription.DoWork());
+        Assert.Throws<InvalidOperationException>(() => b.Subscription.PollBatch(1, out _));
+        b.Subscription.ReleaseBatch(batch);
+        Assert.Throws<InvalidOperationException>(() => b.Subscription.ReleaseBatch(default));
+        Assert.Throws<ArgumentOutOfRangeException>(() => b.Subscription.PollBatch(0, out _));
+    }
+
+    /// <summary>A publication that sends in batches of 1 to 37 messages of 8 to 64 bytes, and a subscription that takes
+    /// them in batches of up to 50, both driven by the test's thread.</summary>
+    private sealed class BatchPair : IDisposable
+    {
+        private StreamCheck _check;
+        private long _sent;
+        private int _round;
+
+        public BatchPair(RdmaStack.Fabric writing, RdmaStack.Fabric reading)
+        {
+            string name = StreamPair.NewName();
+            Subscription = reading.AddSubscription(name);
+            Publication = writing.AddPublication(name);
+        }
+
+        public Publication Publication { get; }
+
+        public Subscription Subscription { get; }
+
+        public int LargestClaim { get; private set; }
+
+        public int LargestPoll { get; private set; }
+
+        public void Run(long count)
+        {
+            long target = _sent + count;
+            long deadline = Environment.TickCount64 + 60_000;
+            while (_check.Count < target)
+            {
+                Assert.True(Environment.TickCount64 < deadline, $"stuck at {_check.Count} of {target} (sent {_sent}, publication {Publication.Status})");
+                int work = _sent < target ? Send((int)Math.Min(target - _sent, 1 + (_round++ % 37))) : 0;
+                work += Receive();
+                work += Publication.DoWork() + Subscription.DoWork();
+                if (work == 0)
+                {
+                    Thread.Yield();
+                }
+            }
+        }
+
+        public void AssertExactlyOnceInOrder()
+        {
+            Assert.Equal(0, _check.Wrong);
+            Assert.Equal(_sent, _check.Count);
+        }
+
+        public void Dispose()
+        {
+            Subscription.Dispose();
+            Publication.Dispose();
+        }
+
+        private int Send(int want)
+        {
+            long first = Publication.TryClaimBatch(want, 64, out SlotBatch batch);
+            if (first < 0)
+            {
+                Assert.True(QueueStatus.IsRetryable(first), QueueStatus.Describe(first));
+                return 0;
+            }
+
+            Assert.Equal(_sent + 1, first);
+            LargestClaim = Math.Max(LargestClaim, batch.Count);
+            for (int k = 0; k < batch.Count; k++)
+            {
+                int length = 8 + (int)((first + k) % 57);
+                batch.SetLength(k, length);
+                StreamCheck.Fill(batch.Payload(k)[..length], first + k);
+            }
+
+            long last = Publication.CommitBatch(batch);
+            if (last < 0)
+            {
+                Assert.True(QueueStatus.IsRetryable(last), QueueStatus.Describe(last));
+                return 0;
+            }
+
+            Assert.InRange(last, first, first + batch.Count - 1);
+            _sent = last;
+            return batch.Count;
+        }
+
+        private int Receive()
+        {
+            int taken = Subscription.PollBatch(50, out MessageBatch batch);
+            if (taken == 0)
+            {
+                return 0;
+            }
+
+            LargestPoll = Math.Max(LargestPoll, taken);
+            for (int k = 0; k < batch.Count; k++)
+            {
+                _check.OnMessage(batch.Payload(k), batch.FirstSequence + k);
+            }
+
+            Subscription.ReleaseBatch(batch);
+            return taken;
+        }
+    }
+}
