@@ -14,6 +14,9 @@ internal static class Program
         root.Subcommands.Add(DevicesCommand.Create());
         root.Subcommands.Add(DrillCommand.Create());
         root.Subcommands.Add(DrillPeerCommand.Create());
+        var ha = new Command("ha", "High availability: replicated services over the stack");
+        ha.Subcommands.Add(HaQuorumCommand.Create());
+        root.Subcommands.Add(ha);
         root.Subcommands.Add(PerfCommand.Create());
         root.Subcommands.Add(PerfPeerCommand.Create());
         return root.Parse(args).Invoke();

@@ -165,9 +165,9 @@ public sealed class QuorumProcessor : IDisposable
 
         long now = _time.GetTimestamp();
         int work = _streams.DoWork() > 0 ? 1 : 0;
-        if (!_helloSent)
+        if (!_helloSent && _streams.IsConnected)
         {
-            SendHello();
+            SendHello(); // once both directions are up: the replicator admits a processor it can reach
         }
 
         for (int n = 0; n < 64 && !_stopped; n++)

@@ -23,7 +23,7 @@ public sealed partial class QuorumReplicator
     }
 
     /// <summary>
-    /// Starts a transfer to the first joining processor: the checkpoint is the last sequence S; every active
+    /// Starts a transfer to the first joining processor heard from lately: the checkpoint is the last sequence S; every active
     /// processor is asked for its state digest after S, and the one with the fewest dissents also for its snapshot.
     /// </summary>
     private bool StartTransfer()
@@ -38,8 +38,10 @@ public sealed partial class QuorumReplicator
         int reporters = 0;
         foreach (ProcessorSlot slot in _slots)
         {
-            if (slot.State == QuorumProcessorState.Joining && joiner is null)
+            if (slot.State == QuorumProcessorState.Joining && joiner is null && _now - slot.LastHeard <= _heartbeatTimeoutTicks / 2)
             {
+                // Heard from lately: a processor ejected for lagging may in fact be dead, and its heartbeat timeout
+                // will tell; a transfer to it would only cost the donor a snapshot.
                 joiner = slot;
             }
             else if (slot.State == QuorumProcessorState.Active)
@@ -257,8 +259,10 @@ public sealed partial class QuorumReplicator
 
         if (digest == transfer.EngineDigest)
         {
+            // The inputs after S went to the joiner while it was not yet a voter, and those a quorum answered meanwhile
+            // may have left the window: it votes from the oldest one still held.
             _transfer = null;
-            Admit(slot, transfer.Sequence + 1, initial: false);
+            Admit(slot, Math.Max(transfer.Sequence + 1, _oldest), initial: false);
             return;
         }
 
