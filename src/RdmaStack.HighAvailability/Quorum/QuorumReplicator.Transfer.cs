@@ -268,6 +268,9 @@ public sealed partial class QuorumReplicator
 
         AbortTransfer(string.Create(CultureInfo.InvariantCulture,
             $"the joiner's state digest after restoring, {digest:x16}, differs from the donor's, {transfer.EngineDigest:x16}"));
+
+        // A joiner that restores wrongly will likely do so again: do not make a donor snapshot every few milliseconds.
+        _nextTransferAt = _now + _heartbeatTimeoutTicks;
     }
 
     /// <summary>Gives the transfer up (the joiner waits for the next one) and forgets the markers not sent yet.</summary>

@@ -70,7 +70,9 @@ public sealed class QuorumReplicatorTests
     [Fact]
     public void A_processor_whose_heartbeat_stops_is_ejected_and_answers_go_on()
     {
-        QuorumOptions options = QuorumCluster.DefaultOptions with { HeartbeatTimeout = TimeSpan.FromMilliseconds(300) };
+        // Short enough for a quick test, long enough that the live processors' heartbeats (every 2 ms) never miss it
+        // on a loaded machine: a second one taken for dead would leave no quorum.
+        QuorumOptions options = QuorumCluster.DefaultOptions with { HeartbeatTimeout = TimeSpan.FromSeconds(1) };
         using var cluster = new QuorumCluster(options);
 
         cluster.Send(50);
@@ -168,7 +170,7 @@ public sealed class QuorumReplicatorTests
     [Fact]
     public void A_joiner_whose_restored_digest_differs_is_not_admitted()
     {
-        using var cluster = new QuorumCluster(QuorumCluster.DefaultOptions);
+        using var cluster = new QuorumCluster(QuorumCluster.DefaultOptions with { HeartbeatTimeout = TimeSpan.FromSeconds(1) });
         cluster.Send(30);
         cluster.Kill(2);
         var skewed = new SkewedRestoreEngine(new OrderMatchingEngine());
