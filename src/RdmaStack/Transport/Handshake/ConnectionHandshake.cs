@@ -16,7 +16,7 @@ namespace RdmaStack.Transport.Handshake;
 /// <remarks>
 /// <para>The protocol is symmetric; each side sends, then reads, each of three messages:</para>
 /// <code>
-///  hello  : magic "RDMASTK\x03" (8) | type 1 (1) | nonce (32)                                     41 B
+///  hello  : magic "RDMASTK\x04" (8) | type 1 (1) | nonce (32)                                     41 B
 ///  proof  : magic (8) | type 2 (1) | echo of the peer's nonce (32) | MAC (32)                      73 B
 ///           MAC = HMAC-SHA256(secret, "rdmastack/proof/v1" | sender nonce | receiver nonce)
 ///  route  : magic (8) | type 5 (1) | body length (2, LE) | body | MAC (32)       (the dialling side only)
@@ -25,12 +25,14 @@ namespace RdmaStack.Transport.Handshake;
 ///           body = status (1: 0 accepted, 1 refused) | the refusal in words (UTF-8)
 ///  offer  : magic (8) | type 3 (1) | body length (2, LE) | body | MAC (32)
 ///           body = echo of the peer's nonce (32) | segments, slots, payload (3 x int32 LE) | flags (1)
-///                | GID (16) | LID (2, LE) | queue count (1)
+///                | GID (16) | LID (2, LE) | listener port (2, LE) | queue count (1)
 ///                | per queue: role (1) qpn (4) psn (4) address (8) rkey (4) length (8)
 ///           MAC = HMAC-SHA256(secret, "rdmastack/offer/v1" | sender nonce | receiver nonce | magic..body)
 ///  ready  : magic (8) | type 4 (1) | MAC (32), MAC over "rdmastack/ready/v1" and the nonces   41 B
 ///           (optional, <see cref="Confirm"/>: "my side is connected", so neither writes too early)
 /// </code>
+/// <para>The magic's last byte is the protocol's version: 3 since the checksum flag is negotiated, 4 since the offer
+/// carries a listener port (NetworkDirect); a peer of another version is refused at its hello.</para>
 /// <para>The route and the reply MACs cover the label, both nonces and the message, like the offer's. One deadline
 /// bounds the whole handshake, however the peer spreads its bytes: a peer that sends one byte at a time gets no
 /// more time than one that sends nothing.</para>
@@ -57,7 +59,7 @@ internal sealed class ConnectionHandshake : IDisposable
     internal const int HelloLength = MagicLength + 1 + NonceLength;
     internal const int ProofLength = MagicLength + 1 + NonceLength + MacLength;
     internal const int OfferHeaderLength = MagicLength + 1 + 2;
-    internal const int OfferFixedBodyLength = NonceLength + 12 + 1 + GidLength + 2 + 1;
+    internal const int OfferFixedBodyLength = NonceLength + 12 + 1 + GidLength + 2 + 2 + 1;
     internal const int QueueEntryLength = 1 + 4 + 4 + 8 + 4 + 8;
     internal const byte HelloType = 1;
     internal const byte ProofType = 2;
@@ -75,12 +77,13 @@ internal sealed class ConnectionHandshake : IDisposable
     private const int MagicLength = 8;
     private const int MacLength = 32;
 
-    private static readonly byte[] s_magic = "RDMASTK\u0003"u8.ToArray();
+    private static readonly byte[] s_magic = "RDMASTK\u0004"u8.ToArray();
     private static readonly byte[] s_proofLabel = "rdmastack/proof/v1"u8.ToArray();
     private static readonly byte[] s_offerLabel = "rdmastack/offer/v1"u8.ToArray();
     private static readonly byte[] s_readyLabel = "rdmastack/ready/v1"u8.ToArray();
     private static readonly byte[] s_routeLabel = "rdmastack/route/v2"u8.ToArray();
     private static readonly byte[] s_replyLabel = "rdmastack/route-reply/v2"u8.ToArray();
+    private static readonly byte[] s_bindingLabel = "rdmastack/binding/v1"u8.ToArray();
 
     private readonly Stream _stream;
     private readonly byte[] _secret;
@@ -316,6 +319,21 @@ internal sealed class ConnectionHandshake : IDisposable
         Send(Sealed(RouteReplyType, body, s_replyLabel), "route reply");
     }
 
+    /// <summary>A key both sides derive alike from the shared secret and this handshake's two nonces, for a provider
+    /// that binds a connection of its own to this handshake (NetworkDirect's connection private data):
+    /// HMAC-SHA256(secret, "rdmastack/binding/v1" | the lower nonce | the higher nonce), the nonces in byte order so
+    /// that neither side needs to know which one dialled. It is fresh per handshake and never sent; the label keeps it
+    /// apart from every MAC that is.</summary>
+    /// <returns>The 32-byte key.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="Authenticate"/> has not succeeded.</exception>
+    internal byte[] DeriveBindingKey()
+    {
+        RequireAuthenticated("deriving a key from the handshake");
+        return _localNonce.AsSpan().SequenceCompareTo(_peerNonce) < 0
+            ? ComputeMac(s_bindingLabel, _localNonce, _peerNonce, [])
+            : ComputeMac(s_bindingLabel, _peerNonce, _localNonce, []);
+    }
+
     /// <summary>The whole handshake: authenticates the peer, only then calls <paramref name="registerLocal"/>
     /// (which registers memory and creates queue pairs), and exchanges offers.</summary>
     /// <param name="registerLocal">Creates this side's offer; called only for an authenticated peer.</param>
@@ -490,6 +508,8 @@ internal sealed class ConnectionHandshake : IDisposable
         p += GidLength;
         BinaryPrimitives.WriteUInt16LittleEndian(body[p..], offer.Lid);
         p += 2;
+        BinaryPrimitives.WriteUInt16LittleEndian(body[p..], offer.ListenerPort);
+        p += 2;
         body[p++] = (byte)offer.Queues.Count;
         foreach (QueueEndpoint q in offer.Queues)
         {
@@ -651,6 +671,8 @@ internal sealed class ConnectionHandshake : IDisposable
         p += GidLength;
         ushort lid = BinaryPrimitives.ReadUInt16LittleEndian(body[p..]);
         p += 2;
+        ushort listenerPort = BinaryPrimitives.ReadUInt16LittleEndian(body[p..]);
+        p += 2;
         if (body[p] != entries)
         {
             throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed offer: it counts {body[p]} queues but carries {entries}"));
@@ -683,6 +705,6 @@ internal sealed class ConnectionHandshake : IDisposable
             queues[i] = new QueueEndpoint(role, qpn, psn, BinaryPrimitives.ReadUInt64LittleEndian(e[9..]), BinaryPrimitives.ReadUInt32LittleEndian(e[17..]), length);
         }
 
-        return new ConnectionOffer(geometry, gid, queues) { Lid = lid, Flags = flags };
+        return new ConnectionOffer(geometry, gid, queues) { Lid = lid, ListenerPort = listenerPort, Flags = flags };
     }
 }
