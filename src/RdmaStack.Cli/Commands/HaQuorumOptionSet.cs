@@ -43,6 +43,8 @@ internal sealed class HaQuorumOptionSet
 
     public Option<int?> LinkTimeout { get; } = new("--link-timeout") { Description = "The transport's heartbeat timeout in milliseconds (default 500; 2000 for verbs)" };
 
+    public Option<double> StartTimeout { get; } = new("--start-timeout") { Description = "Seconds the processes may take to find each other at start (the replicator waits this long for the processors' hellos, a processor and a client for the replicator)", DefaultValueFactory = _ => 60 };
+
     public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds the whole run may take", DefaultValueFactory = _ => 300 };
 
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the clients' orders", DefaultValueFactory = _ => 20_261_201 };
@@ -67,6 +69,7 @@ internal sealed class HaQuorumOptionSet
         CorruptEvery.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--corrupt-every must be at least 1."); } });
         SlowMicros.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--slow-us must not be negative."); } });
         Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
+        StartTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--start-timeout must be positive."); } });
     }
 
     public void AddTo(Command command)
@@ -74,7 +77,7 @@ internal sealed class HaQuorumOptionSet
         foreach (Option option in new Option[]
         {
             Processors, Quorum, Clients, Count, InFlight, KillProcessor, KillAfter, RestartAfter, CorruptProcessor, CorruptEvery,
-            SlowProcessor, SlowMicros, Provider, Device, PeerDevice, HeartbeatTimeout, LinkTimeout, Timeout, Seed, Idle,
+            SlowProcessor, SlowMicros, Provider, Device, PeerDevice, HeartbeatTimeout, LinkTimeout, StartTimeout, Timeout, Seed, Idle,
         })
         {
             command.Options.Add(option);
@@ -127,6 +130,7 @@ internal sealed class HaQuorumOptionSet
             Provider = verbs ? new QuorumProviderChoice("verbs", devices, peerDevices) : QuorumProviderChoice.SharedMemory,
             HeartbeatTimeout = TimeSpan.FromMilliseconds(result.GetValue(HeartbeatTimeout) ?? (verbs ? 3000 : 1000)),
             LinkTimeout = TimeSpan.FromMilliseconds(result.GetValue(LinkTimeout) ?? (verbs ? 2000 : 500)),
+            StartTimeout = TimeSpan.FromSeconds(result.GetValue(StartTimeout)),
             Timeout = TimeSpan.FromSeconds(result.GetValue(Timeout)),
             Seed = result.GetValue(Seed),
             Idle = result.GetValue(Idle)!,
@@ -143,7 +147,7 @@ internal sealed class HaQuorumOptionSet
             "--count", o.Count.ToString(ic), "--in-flight", o.InFlight.ToString(ic), "--corrupt-every", o.CorruptEvery.ToString(ic),
             "--slow-us", o.SlowMicros.ToString(ic), "--provider", o.Provider.Name,
             "--heartbeat-timeout", ((int)o.HeartbeatTimeout.TotalMilliseconds).ToString(ic), "--link-timeout", ((int)o.LinkTimeout.TotalMilliseconds).ToString(ic),
-            "--timeout", o.Timeout.TotalSeconds.ToString(ic), "--seed", o.Seed.ToString(ic), "--idle", o.Idle,
+            "--start-timeout", o.StartTimeout.TotalSeconds.ToString(ic), "--timeout", o.Timeout.TotalSeconds.ToString(ic), "--seed", o.Seed.ToString(ic), "--idle", o.Idle,
         ];
         if (o.CorruptProcessor is int corrupt)
         {

@@ -82,11 +82,12 @@ public sealed record QuorumOptions
 
     /// <summary>
     /// At start the replicator waits for every processor's hello this long at most, then starts with those that
-    /// came if they make a quorum with identical initial digests; default 30 s.
+    /// came if they make a quorum with identical initial digests; a processor waits this long for the replicator's
+    /// first message before it stops (the replicator may start after it); default 30 s.
     /// </summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A processor that heard nothing from the replicator for this long stops; default 10 s.</summary>
+    /// <summary>A processor that heard from the replicator and then nothing for this long stops; default 10 s.</summary>
     public TimeSpan ReplicatorTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The largest engine snapshot a state transfer carries; default 64 MiB.</summary>

@@ -21,7 +21,8 @@ namespace RdmaStack.HighAvailability.Quorum;
 /// and keeps what arrives in order. At a checkpoint it reports its state digest (and, as a donor, sends its
 /// snapshot); a snapshot sent to it replaces its state (the input in progress, if any, is abandoned: its engine
 /// sees an exception from the call it was waiting in) and it reports the digest of the restored state.</para>
-/// <para>It stops when the replicator sends shutdown or is silent for <see cref="QuorumOptions.ReplicatorTimeout"/>.
+/// <para>It stops when the replicator sends shutdown or is silent for <see cref="QuorumOptions.ReplicatorTimeout"/>
+/// (for <see cref="QuorumOptions.StartTimeout"/> before its first message).
 /// A stream that breaks the protocol throws <see cref="InvalidDataException"/> out of <see cref="DoWork"/>: a
 /// processor fails by stopping, and the replicator ejects it when its heartbeats stop.</para>
 /// <para>Thread-safety: <see cref="DoWork"/>, <see cref="Run"/> and <see cref="Dispose"/> on the processor's thread;
@@ -44,10 +45,12 @@ public sealed class QuorumProcessor : IDisposable
     private readonly byte[] _sendBuffer;
     private readonly long _heartbeatTicks;
     private readonly long _replicatorTimeoutTicks;
+    private readonly long _startTimeoutTicks;
     private MessageCopy _current;
     private MessageCopy _readAhead;
     private long _lastSequence;
     private long _lastHeard;
+    private bool _heardFromReplicator;
     private long _lastSent;
     private bool _helloSent;
     private volatile bool _stopped;
@@ -88,6 +91,7 @@ public sealed class QuorumProcessor : IDisposable
         _readAhead = new MessageCopy(options.MaxMessageLength);
         _heartbeatTicks = (long)(options.HeartbeatInterval.TotalSeconds * _time.TimestampFrequency);
         _replicatorTimeoutTicks = (long)(options.ReplicatorTimeout.TotalSeconds * _time.TimestampFrequency);
+        _startTimeoutTicks = (long)(options.StartTimeout.TotalSeconds * _time.TimestampFrequency);
         _lastHeard = _lastSent = _time.GetTimestamp();
     }
 
@@ -184,6 +188,7 @@ public sealed class QuorumProcessor : IDisposable
             else
             {
                 _lastHeard = now = _time.GetTimestamp();
+                _heardFromReplicator = true;
             }
 
             try
@@ -257,6 +262,7 @@ public sealed class QuorumProcessor : IDisposable
             if (_streams.In.Poll(ref _readAhead, 1) > 0)
             {
                 _lastHeard = now;
+                _heardFromReplicator = true;
                 if (ReadAhead(key, _readAhead.Message, response, out ExternalCallResult result))
                 {
                     return result;
@@ -587,9 +593,15 @@ public sealed class QuorumProcessor : IDisposable
         {
             Stop("cancelled");
         }
-        else if (now - _lastHeard > _replicatorTimeoutTicks)
+        else if (_heardFromReplicator && now - _lastHeard > _replicatorTimeoutTicks)
         {
             Stop($"nothing from the replicator for {_options.ReplicatorTimeout.TotalSeconds:0.#} s");
+        }
+        else if (!_heardFromReplicator && now - _lastHeard > _startTimeoutTicks)
+        {
+            // A replicator may start well after its processors (processes started together on a slow host): until its
+            // first word the processor waits the start timeout, not the silence allowed once they talk.
+            Stop($"no word from the replicator within {_options.StartTimeout.TotalSeconds:0.#} s of starting");
         }
     }
 

@@ -11,8 +11,6 @@ namespace RdmaStack.Cli.Ha.Quorum;
 /// bye once all are answered, and reports.</summary>
 internal static class ClientPeer
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(60);
-
     public static int Run(QuorumRunOptions run, string service, string directory, long clientId, TextWriter console)
     {
         QuorumOptions options = QuorumPeerSettings.Options(run);
@@ -23,9 +21,9 @@ internal static class ClientPeer
         using Fabric fabric = Fabric.Connect(run.Provider.FabricOptions(replicator: false, run.MessageLength, run.LinkTimeout));
         using (QuorumClient client = QuorumClient.Open(fabric, service, clientId, options))
         {
-            if (!client.WaitForConnection(ConnectTimeout))
+            if (!client.WaitForConnection(run.StartTimeout))
             {
-                error = string.Create(CultureInfo.InvariantCulture, $"client {clientId} found no replicator within {ConnectTimeout.TotalSeconds:0} s");
+                error = string.Create(CultureInfo.InvariantCulture, $"client {clientId} found no replicator within {run.StartTimeout.TotalSeconds:0} s");
             }
             else
             {

@@ -26,7 +26,7 @@ internal static class QuorumPeerSettings
         HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Max(1, run.HeartbeatTimeout.TotalMilliseconds / 50)),
         HeartbeatTimeout = run.HeartbeatTimeout,
         ResponseTimeout = TimeSpan.FromSeconds(Math.Max(10, run.HeartbeatTimeout.TotalSeconds * 10)),
-        StartTimeout = TimeSpan.FromSeconds(60),
+        StartTimeout = run.StartTimeout,
         ReplicatorTimeout = TimeSpan.FromSeconds(Math.Max(10, run.HeartbeatTimeout.TotalSeconds * 10)),
         IdleStrategy = run.Idle == "backoff"
             ? static () => IdleStrategy.Backoff(100, 20, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1))

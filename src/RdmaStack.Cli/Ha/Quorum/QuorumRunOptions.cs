@@ -48,6 +48,10 @@ internal sealed record QuorumRunOptions
     /// <summary>The transport's heartbeat timeout on every link.</summary>
     public TimeSpan LinkTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long the processes may take to find each other at start (the replicator the processors' hellos, a
+    /// processor and a client the replicator).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The whole run's limit.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(300);
 

@@ -25,7 +25,7 @@ internal static class QuorumRunner
         console.WriteLine(string.Create(ic, $"RdmaStack ha quorum: a replicator, {options.Processors} processors (quorum {quorum} of {options.Processors}) and {options.Clients} clients, each a process of its own ({options.Provider.Description})"));
         console.WriteLine(string.Create(ic, $"  orders     {options.Clients} clients x {options.Count:N0} orders, {options.InFlight} in flight each, to the order book (its reference-price calls resolved once by the replicator)"));
         console.WriteLine($"  faults     {DescribeFaults(options, killAfter)}");
-        console.WriteLine(string.Create(ic, $"  timeouts   processor heartbeat {options.HeartbeatTimeout.TotalMilliseconds:0} ms, link heartbeat {options.LinkTimeout.TotalMilliseconds:0} ms; idle strategy {options.Idle}"));
+        console.WriteLine(string.Create(ic, $"  timeouts   processor heartbeat {options.HeartbeatTimeout.TotalMilliseconds:0} ms, link heartbeat {options.LinkTimeout.TotalMilliseconds:0} ms, start {options.StartTimeout.TotalSeconds:0} s; idle strategy {options.Idle}"));
         console.WriteLine($"  load       {LoadAverage()} (at the start)");
         console.Flush();
 
@@ -223,6 +223,12 @@ internal static class QuorumRunner
             double ratio = replicator.ToFastest.P50Us > 0 ? replicator.ToQuorum.P50Us / replicator.ToFastest.P50Us : 0;
             console.WriteLine(string.Create(ic,
                 $"  quorum / fastest: p50 {ratio:0.00}, p99 {Ratio(replicator.ToQuorum.P99Us, replicator.ToFastest.P99Us)}, p99.9 {Ratio(replicator.ToQuorum.P999Us, replicator.ToFastest.P999Us)}"));
+        }
+
+        // Why each processor process (each incarnation not killed) stopped: the replicator's shutdown, or its own reason.
+        foreach (ProcessorResult p in processors.Where(p => p.StopReason is not null))
+        {
+            console.WriteLine(string.Create(ic, $"stopped    processor {p.Index} incarnation {p.Incarnation}: {p.StopReason}"));
         }
 
         console.WriteLine(string.Create(ic, $"load       {LoadAverage()} (at the end); the run took {elapsed.TotalSeconds:0.0} s"));
