@@ -23,7 +23,7 @@ internal static class DemoRunner
         PeerPairOutcome run = PeerPair.Run("demo-peer", name, [.. DemoOptionSet.ToArguments(options)], limit, (_, line) => progress.OnLine(line), (role, line) => progress.Error($"[{role}] {line}"));
         ReceiverResult? r = Parse(run.ReceiverResult, DemoJsonContext.Default.ReceiverResult);
         SenderResult? s = Parse(run.SenderResult, DemoJsonContext.Default.SenderResult);
-        return new DemoOutcome(r, s, run.ReceiverExit, run.SenderExit, run.Error);
+        return new DemoOutcome(r, s, run.ReceiverExit, run.SenderExit, run.Error) { InterruptSignal = run.InterruptSignal };
     }
 
     private static T? Parse<T>(string? json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
