@@ -11,6 +11,13 @@ internal static class ProcessorPeer
     public static int Run(QuorumRunOptions run, string service, int index, long incarnation, TextWriter console)
     {
         QuorumOptions options = QuorumPeerSettings.Options(run);
+        if (incarnation > 1)
+        {
+            // A restart joins a running replicator: waiting the start timeout for it would only keep a processor
+            // restarted as the run ends (the replicator gone before it connected) alive past the runner's grace.
+            options = options with { StartTimeout = options.ReplicatorTimeout };
+        }
+
         var engine = new FaultyEngine(
             new OrderMatchingEngine(),
             run.CorruptProcessor == index ? run.CorruptEvery : 0,
