@@ -17,7 +17,7 @@ if ! bash "$GUEST/network.sh" > "$RESULTS/network.txt" 2>&1; then
 fi
 log "$(rdma link show | grep -c 'state ACTIVE') rxe links active"
 rc=0
-suites=("$SUITE"); [ "$SUITE" = all ] && suites=(devices tests demo drill hwlab ha)
+suites=("$SUITE"); [ "$SUITE" = all ] && suites=(devices tests demo drill hwlab ha quorum)
 for s in "${suites[@]}"; do
   bash "$GUEST/suite-$s.sh"; src=$?
   echo $src > "$RESULTS/suite-$s.rc"

@@ -10,10 +10,11 @@ internal static class HaCommand
 {
     public static Command Create()
     {
-        var ha = new Command("ha", "High availability: a replicated service over the stack (primary/backup with deterministic replay)");
+        var ha = new Command("ha", "High availability: a replicated service over the stack (primary/backup with deterministic replay; a quorum of processors)");
         ha.Subcommands.Add(HaDemoCommand.Create());
         ha.Subcommands.Add(HaNodeCommand.Create());
         ha.Subcommands.Add(HaClientCommand.Create());
+        ha.Subcommands.Add(HaQuorumCommand.Create());
         return ha;
     }
 }
