@@ -31,11 +31,18 @@ internal sealed class DrillOptionSet
 
     public Option<string> Provider { get; } = new("--provider") { Description = "shm (one process, fault injectors; default) or verbs (two processes, real link-downs)", DefaultValueFactory = _ => "shm" };
 
-    public Option<string> Device { get; } = new("--device") { Description = "verbs: the sender's devices of link 0 and link 1", DefaultValueFactory = _ => "rxe0,rxe2" };
+    public Option<string> Device { get; } = new("--device", "-d") { Description = "verbs: the sender's devices of link 0 and link 1; two hosts: this side's (perftest's -d)", DefaultValueFactory = _ => "rxe0,rxe2" };
 
-    public Option<string> PeerDevice { get; } = new("--peer-device") { Description = "verbs: the receiver's devices of link 0 and link 1", DefaultValueFactory = _ => "rxe1,rxe3" };
+    public Option<string> PeerDevice { get; } = new("--peer-device") { Description = "verbs, one host: the receiver's devices of link 0 and link 1", DefaultValueFactory = _ => "rxe1,rxe3" };
 
-    public Option<string> Interfaces { get; } = new("--interfaces") { Description = "verbs: the interfaces the drill takes down for link 0 and link 1 (needs root)", DefaultValueFactory = _ => "vethA,vethC" };
+    public Option<string> Interfaces { get; } = new("--interfaces") { Description = "verbs: the interfaces the drill takes down for link 0 and link 1 with `ip link` (needs root), unless --link-down is given", DefaultValueFactory = _ => "vethA,vethC" };
+
+    public Option<string?> LinkDown { get; } = new("--link-down") { Description = $"The sender's command that takes link {CommandLinkControl.Placeholder} (0 or 1) down, run by /bin/sh -c (e.g. a switch-port toggle); with --link-up. Over shared memory (two hosts on this one) it runs before the fault injector kills the link" };
+
+    public Option<string?> LinkUp { get; } = new("--link-up") { Description = $"The sender's command that brings link {CommandLinkControl.Placeholder} back up; with --link-down" };
+
+    /// <summary>Two hosts: -i, -x, -p, --secret-file and the server's address (the client sends, the server receives).</summary>
+    public TwoHostOptionSet TwoHost { get; } = new();
 
     public Option<int> AckTimeout { get; } = new("--ack-timeout") { Description = "verbs: qp_attr.timeout, ACK timeout 4.096 us x 2^value", DefaultValueFactory = _ => VerbsDrillOptions.DefaultAckTimeoutExponent };
 
@@ -67,18 +74,24 @@ internal sealed class DrillOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Failures, Seed, Count, Links, Segments, Slots, Size, Kinds, Timeout, Cpus, Provider, Device, PeerDevice, Interfaces, AckTimeout, RetryCount, Delay })
+        foreach (Option option in new Option[] { Failures, Seed, Count, Links, Segments, Slots, Size, Kinds, Timeout, Cpus, Provider, Device, PeerDevice, Interfaces, AckTimeout, RetryCount, Delay, LinkDown, LinkUp })
         {
             command.Options.Add(option);
         }
+
+        TwoHost.AddTo(command);
+        command.Validators.Add(Validate);
     }
 
     public bool IsVerbs(ParseResult result) => result.GetValue(Provider) == "verbs";
 
-    /// <summary>The shared-memory drill's options, or the core of the verbs drill's (links 2, kind kill, TCG timing).</summary>
+    /// <summary>Whether the run is the two-process drill (verbs on one host, or either provider across two hosts).</summary>
+    public bool IsTwoProcess(ParseResult result) => IsVerbs(result) || TwoHost.IsTwoHost(result);
+
+    /// <summary>The shared-memory drill's options, or the core of the two-process drill's (links 2, kind kill, TCG timing).</summary>
     public DrillOptions Bind(ParseResult result)
     {
-        bool verbs = IsVerbs(result);
+        bool verbs = IsTwoProcess(result);
         var options = new DrillOptions(
             result.GetValue(Failures) ?? (verbs ? VerbsDrillOptions.DefaultFailures : 200),
             result.GetValue(Seed) ?? Random.Shared.Next(),
@@ -93,19 +106,69 @@ internal sealed class DrillOptionSet
         return verbs ? VerbsDrillOptions.WithTcgTiming(options) : options;
     }
 
+    /// <summary>The two-process drill's options; across two hosts this side's devices are --device, and the secret is read.</summary>
     public VerbsDrillOptions BindVerbs(ParseResult result)
     {
         (TimeSpan min, TimeSpan max) = VerbsDrillOptions.ParseDelay(result.GetValue(Delay)!);
+        TwoHost? twoHost = TwoHost.IsTwoHost(result) ? TwoHost.Bind(result) : null;
+        IReadOnlyList<string> devices = VerbsDrillOptions.ParsePair("--device", result.GetValue(Device)!);
         return new VerbsDrillOptions(
             Bind(result),
-            VerbsDrillOptions.ParsePair("--device", result.GetValue(Device)!),
-            VerbsDrillOptions.ParsePair("--peer-device", result.GetValue(PeerDevice)!),
+            devices,
+            twoHost is null ? VerbsDrillOptions.ParsePair("--peer-device", result.GetValue(PeerDevice)!) : devices,
             VerbsDrillOptions.ParsePair("--interfaces", result.GetValue(Interfaces)!),
             result.GetValue(AckTimeout),
             result.GetValue(RetryCount),
             min,
-            max);
+            max)
+        {
+            Provider = IsVerbs(result) ? ProviderKind.Verbs : ProviderKind.SharedMemory,
+            TwoHost = twoHost,
+            LinkDownCommand = result.GetValue(LinkDown),
+            LinkUpCommand = result.GetValue(LinkUp),
+        };
     }
+
+    /// <summary>The rules between options: the link commands come as a pair naming the link, and only where a link is
+    /// taken down by the sender; across two hosts each side names its own devices, and the server takes what the
+    /// client sends.</summary>
+    private void Validate(System.CommandLine.Parsing.CommandResult r)
+    {
+        string? down = r.GetValue(LinkDown);
+        string? up = r.GetValue(LinkUp);
+        bool verbs = r.GetResult(Provider)?.Tokens is [{ Value: "verbs" }];
+        bool twoHost = TwoHost.IsTwoHost(r);
+        bool server = twoHost && r.GetValue(TwoHost.Server) is null;
+        if ((down is null) != (up is null))
+        {
+            r.AddError("--link-down and --link-up come together: the drill brings back every link it takes down.");
+        }
+
+        foreach ((string name, string? command) in new[] { ("--link-down", down), ("--link-up", up) })
+        {
+            if (command is not null && !command.Contains(CommandLinkControl.Placeholder, StringComparison.Ordinal))
+            {
+                r.AddError($"{name} '{command}' must name the link with {CommandLinkControl.Placeholder} (replaced by 0 or 1).");
+            }
+        }
+
+        if (down is not null && !verbs && !twoHost)
+        {
+            r.AddError("--link-down: the shared-memory drill on one host injects its faults in process; the link commands are for --provider verbs or two hosts.");
+        }
+
+        if (twoHost && Given(r, PeerDevice))
+        {
+            r.AddError("--peer-device runs both processes on this host; across two hosts each side names its own devices with -d.");
+        }
+
+        if (server && new Option[] { Count, Failures, Seed, Delay, Interfaces, LinkDown, LinkUp }.FirstOrDefault(o => Given(r, o)) is { } clientOnly)
+        {
+            r.AddError($"{clientOnly.Name}: the server (no address given) only receives; give it to the client, which sends and takes the links down.");
+        }
+    }
+
+    private static bool Given(System.CommandLine.Parsing.CommandResult r, Option option) => r.GetResult(option) is { Implicit: false };
 
     private static void Check(System.CommandLine.Parsing.OptionResult r, Action parse)
     {

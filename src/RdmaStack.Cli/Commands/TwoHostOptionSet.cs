@@ -82,7 +82,7 @@ internal sealed record TwoHost(string? Server, int TcpPort, int IbPort, int? Gid
 
     /// <summary>The links of this side: one per device, the server listening on every address at port + k, the client
     /// dialling the server there.</summary>
-    public IReadOnlyList<LinkOptions> Links(IReadOnlyList<string> devices) =>
+    public IReadOnlyList<LinkOptions> Links(IReadOnlyList<string?> devices) =>
     [
         .. devices.Select((device, k) => new LinkOptions
         {

@@ -34,4 +34,9 @@ internal sealed record DrillOptions(
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
 
     public TimeSpan LostWriteTimeout { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>A peer with no link connected this long (three heartbeat timeouts: the library re-dials a failed link at
+    /// once, and a link-down takes one link at a time) is gone; the two-process drill stops then, naming the cause,
+    /// rather than waiting out the stall timeout.</summary>
+    public TimeSpan GoneTimeout => HeartbeatTimeout * 3;
 }
