@@ -14,7 +14,7 @@ internal static class CommandRunner
         {
             return body();
         }
-        catch (Exception e) when (e is TransportException or ArgumentException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is TransportException or ArgumentException or InvalidOperationException or IOException or InvalidDataException)
         {
             Console.Error.WriteLine($"rdmastack: {e.Message}");
             return SetupFailed;

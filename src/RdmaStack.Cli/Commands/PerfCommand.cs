@@ -11,8 +11,32 @@ internal static class PerfCommand
         var perf = new Command("perf", "perftest-style benchmarks between two processes: write-lat (one-way latency = RTT/2), write-bw (message rate)");
         perf.Subcommands.Add(Create("write-lat", PerfTest.WriteLatency, "Ping-pong one message each way per size; t_min, t_typical, t_avg, p99, p99.9 of RTT/2 (HdrHistogram)"));
         perf.Subcommands.Add(Create("write-bw", PerfTest.WriteBandwidth, "Stream messages one way per size; msg/s and MB/s at the receiver"));
+        perf.Subcommands.Add(CreateCompare());
         perf.Subcommands.Add(CreateCompareReport());
         return perf;
+    }
+
+    /// <summary>`perf compare A.json B.json`: what moved between two runs.</summary>
+    private static Command CreateCompare()
+    {
+        var first = new Argument<string>("a") { Description = "The earlier run: hw-lab/connectx/run.sh's run-DATE.json, or the file of `rdmastack perf --json`" };
+        var second = new Argument<string>("b") { Description = "The later run, either kind" };
+        var threshold = new Option<double>("--threshold") { Description = "Flag a change of a figure beyond this many %", DefaultValueFactory = _ => PerfCompare.DefaultThreshold };
+        threshold.Validators.Add(r =>
+        {
+            double v = r.GetValueOrDefault<double>();
+            if (!double.IsFinite(v) || v <= 0 || v > 1000)
+            {
+                r.AddError("--threshold must be a percentage above 0 and at most 1000.");
+            }
+        });
+        var command = new Command("compare", "What moved between two runs: per test, implementation and size, A, B and the change of the figures that matter, flagged beyond --threshold; and the host facts that differ");
+        command.Arguments.Add(first);
+        command.Arguments.Add(second);
+        command.Options.Add(threshold);
+        command.SetAction(result => CommandRunner.Run(() =>
+            PerfCompare.Run(PerfRunFile.Load(result.GetValue(first)!), PerfRunFile.Load(result.GetValue(second)!), result.GetValue(threshold), Console.Out)));
+        return command;
     }
 
     /// <summary>`perf compare-report`: the table of `./build.sh bench compare` from the rounds it ran.</summary>
