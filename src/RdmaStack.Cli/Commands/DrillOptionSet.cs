@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RdmaStack.Cli.Demo;
 using RdmaStack.Cli.Drill;
 using RdmaStack.Queues;
 
@@ -9,6 +10,9 @@ namespace RdmaStack.Cli.Commands;
 /// (<see cref="VerbsDrillOptions.DefaultFailures"/>, <see cref="VerbsDrillOptions.DefaultCount"/>) when not given.</summary>
 internal sealed class DrillOptionSet
 {
+    /// <summary>The shared-memory drill's default --count.</summary>
+    public const long DefaultCount = 2_000_000;
+
     public Option<int?> Failures { get; } = new("--failures") { Description = "Faults to inject into the active link (default: 200 shm, 12 verbs)" };
 
     public Option<int?> Seed { get; } = new("--seed") { Description = "Seed of the fault schedule (printed; random if omitted)" };
@@ -50,25 +54,26 @@ internal sealed class DrillOptionSet
 
     public Option<string> Delay { get; } = new("--delay") { Description = "verbs: MIN,MAX ms to wait, once both links are healthy, before the next link-down (seeded)", DefaultValueFactory = _ => "300,900" };
 
+    /// <summary>The most faults one drill injects.</summary>
+    public const int MaxFailures = 1_000_000;
+
     public DrillOptionSet()
     {
-        Failures.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 0) { r.AddError("--failures must not be negative."); } });
-        Count.Validators.Add(r => { if (r.GetValueOrDefault<long?>() < 1) { r.AddError("--count must be at least 1."); } });
-        Links.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 2 or > FabricOptions.MaxLinks)
-            {
-                r.AddError($"--links must be 2 to {FabricOptions.MaxLinks}: a failover needs a standby.");
-            }
-        });
-        Size.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 8 or > SegmentedQueueGeometry.MaxSlotPayload) { r.AddError($"--size must be 8 to {SegmentedQueueGeometry.MaxSlotPayload}: the payload carries its sequence."); } });
+        Failures.Whole(0, MaxFailures);
+        Seed.Whole(int.MinValue, int.MaxValue);
+        Count.Whole(1, StreamChecker.MaxCount, "the receiver keeps a bit per message");
+        Links.Whole(2, FabricOptions.MaxLinks, "a failover needs a standby");
+        Segments.Whole(SegmentedQueueGeometry.MinSegments, SegmentedQueueGeometry.MaxSegments);
+        Slots.Whole(1, SegmentedQueueGeometry.MaxSlotsPerSegment);
+        Size.Whole(8, SegmentedQueueGeometry.MaxSlotPayload, "bytes; the payload carries its sequence");
         Kinds.Validators.Add(r => Check(r, () => DrillCommand.ParseKinds(r.GetValueOrDefault<string>()!)));
+        Timeout.Number(0.001, RunChecks.MaxTimeoutSeconds, "seconds");
         Provider.AcceptOnlyFromAmong("shm", "verbs");
         Device.Validators.Add(r => Check(r, () => VerbsDrillOptions.ParsePair("--device", r.GetValueOrDefault<string>()!)));
         PeerDevice.Validators.Add(r => Check(r, () => VerbsDrillOptions.ParsePair("--peer-device", r.GetValueOrDefault<string>()!)));
         Interfaces.Validators.Add(r => Check(r, () => VerbsDrillOptions.ParsePair("--interfaces", r.GetValueOrDefault<string>()!)));
-        AckTimeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 31) { r.AddError("--ack-timeout must be 1 to 31."); } });
-        RetryCount.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 6) { r.AddError("--retry-count must be 0 to 6: rxe retries forever at 7, and a dead link would never be detected."); } });
+        AckTimeout.Whole(1, 31, "ACK timeout 4.096 us x 2^value");
+        RetryCount.Whole(0, 6, "rxe retries forever at 7, and a dead link would never be detected");
         Delay.Validators.Add(r => Check(r, () => VerbsDrillOptions.ParseDelay(r.GetValueOrDefault<string>()!)));
     }
 
@@ -80,7 +85,7 @@ internal sealed class DrillOptionSet
         }
 
         TwoHost.AddTo(command);
-        command.Validators.Add(Validate);
+        CommandChecks.Add(command, Check);
     }
 
     public bool IsVerbs(ParseResult result) => result.GetValue(Provider) == "verbs";
@@ -95,7 +100,7 @@ internal sealed class DrillOptionSet
         var options = new DrillOptions(
             result.GetValue(Failures) ?? (verbs ? VerbsDrillOptions.DefaultFailures : 200),
             result.GetValue(Seed) ?? Random.Shared.Next(),
-            result.GetValue(Count) ?? (verbs ? VerbsDrillOptions.DefaultCount : 2_000_000),
+            result.GetValue(Count) ?? (verbs ? VerbsDrillOptions.DefaultCount : DefaultCount),
             verbs ? 2 : result.GetValue(Links),
             result.GetValue(Segments),
             result.GetValue(Slots),
@@ -131,44 +136,61 @@ internal sealed class DrillOptionSet
 
     /// <summary>The rules between options: the link commands come as a pair naming the link, and only where a link is
     /// taken down by the sender; across two hosts each side names its own devices, and the server takes what the
-    /// client sends.</summary>
-    private void Validate(System.CommandLine.Parsing.CommandResult r)
+    /// client sends; the one-process drill needs a message between faults; the queue, the timeout and the CPUs make
+    /// sense.</summary>
+    private void Check(ParseResult r, ICollection<string> errors)
     {
         string? down = r.GetValue(LinkDown);
         string? up = r.GetValue(LinkUp);
-        bool verbs = r.GetResult(Provider)?.Tokens is [{ Value: "verbs" }];
+        bool verbs = IsVerbs(r);
         bool twoHost = TwoHost.IsTwoHost(r);
         bool server = twoHost && r.GetValue(TwoHost.Server) is null;
+        bool oneProcess = !verbs && !twoHost;
         if ((down is null) != (up is null))
         {
-            r.AddError("--link-down and --link-up come together: the drill brings back every link it takes down.");
+            errors.Add("--link-down and --link-up come together: the drill brings back every link it takes down.");
         }
 
         foreach ((string name, string? command) in new[] { ("--link-down", down), ("--link-up", up) })
         {
             if (command is not null && !command.Contains(CommandLinkControl.Placeholder, StringComparison.Ordinal))
             {
-                r.AddError($"{name} '{command}' must name the link with {CommandLinkControl.Placeholder} (replaced by 0 or 1).");
+                errors.Add($"{name} '{command}' must name the link with {CommandLinkControl.Placeholder} (replaced by 0 or 1).");
             }
         }
 
-        if (down is not null && !verbs && !twoHost)
+        if (down is not null && oneProcess)
         {
-            r.AddError("--link-down: the shared-memory drill on one host injects its faults in process; the link commands are for --provider verbs or two hosts.");
+            errors.Add("--link-down: the shared-memory drill on one host injects its faults in process; the link commands are for --provider verbs or two hosts.");
         }
 
-        if (twoHost && Given(r, PeerDevice))
+        if (twoHost && CommandChecks.Given(r, PeerDevice))
         {
-            r.AddError("--peer-device runs both processes on this host; across two hosts each side names its own devices with -d.");
+            errors.Add("--peer-device runs both processes on this host; across two hosts each side names its own devices with -d.");
         }
 
-        if (server && new Option[] { Count, Failures, Seed, Delay, Interfaces, LinkDown, LinkUp }.FirstOrDefault(o => Given(r, o)) is { } clientOnly)
+        if (server && new Option[] { Count, Failures, Seed, Delay, Interfaces, LinkDown, LinkUp }.FirstOrDefault(o => CommandChecks.Given(r, o)) is { } clientOnly)
         {
-            r.AddError($"{clientOnly.Name}: the server (no address given) only receives; give it to the client, which sends and takes the links down.");
+            errors.Add($"{clientOnly.Name}: the server (no address given) only receives; give it to the client, which sends and takes the links down.");
         }
+
+        if (!oneProcess && new Option[] { Links, Kinds }.FirstOrDefault(o => CommandChecks.Given(r, o)) is { } shmOnly)
+        {
+            errors.Add($"{shmOnly.Name}: the two-process drill (verbs, or two hosts) runs over two links and takes them down; {shmOnly.Name} is for the shared-memory drill in one process.");
+        }
+
+        RunChecks.Geometry(r, errors, Segments, Slots, r.GetValue(Size), Size.Name);
+
+        // The one-process drill spreads its faults over the stream, one place per fault.
+        long count = r.GetValue(Count) ?? DefaultCount;
+        if (oneProcess && r.GetValue(Failures) is int failures && failures >= count)
+        {
+            errors.Add($"{Failures.Name} {failures} needs a longer stream: {Count.Name} must be more than the faults (it is {count}).");
+        }
+
+        RunChecks.Timeout(r, errors, Timeout, oneProcess ? DrillOptions.DefaultHeartbeatTimeout : VerbsDrillOptions.TcgHeartbeatTimeout, "the drill's links");
+        RunChecks.Cpus(r, errors, Cpus, oneHost: !twoHost);
     }
-
-    private static bool Given(System.CommandLine.Parsing.CommandResult r, Option option) => r.GetResult(option) is { Implicit: false };
 
     private static void Check(System.CommandLine.Parsing.OptionResult r, Action parse)
     {

@@ -31,7 +31,10 @@ internal sealed record DrillOptions(
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(0.5);
 
-    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan HeartbeatTimeout { get; init; } = DefaultHeartbeatTimeout;
+
+    /// <summary>The one-process drill's heartbeat bound.</summary>
+    public static TimeSpan DefaultHeartbeatTimeout { get; } = TimeSpan.FromMilliseconds(250);
 
     public TimeSpan LostWriteTimeout { get; init; } = TimeSpan.FromMilliseconds(2);
 

@@ -61,9 +61,12 @@ internal sealed record VerbsDrillOptions(
     public static DrillOptions WithTcgTiming(DrillOptions drill) => drill with
     {
         HeartbeatInterval = TimeSpan.FromMilliseconds(2),
-        HeartbeatTimeout = TimeSpan.FromMilliseconds(1000),
+        HeartbeatTimeout = TcgHeartbeatTimeout,
         LostWriteTimeout = TimeSpan.FromMilliseconds(200),
     };
+
+    /// <summary>The two-process drill's heartbeat bound (see <see cref="WithTcgTiming"/>).</summary>
+    public static TimeSpan TcgHeartbeatTimeout { get; } = TimeSpan.FromMilliseconds(1000);
 
     /// <summary>Polls of a slot failing its CRC before it counts as corrupt: under TCG a write can take
     /// milliseconds to land while the reader polls (the lab's verbs tests use the same).</summary>
@@ -139,8 +142,11 @@ internal sealed record VerbsDrillOptions(
             : throw new FormatException($"{option}: give two names, link 0's then link 1's (e.g. rxe0,rxe2), got '{text}'.");
     }
 
+    /// <summary>The longest wait before a link-down, in milliseconds: a minute.</summary>
+    public const double MaxDelayMilliseconds = 60_000;
+
     /// <summary>Parses "MIN,MAX" milliseconds.</summary>
-    /// <exception cref="FormatException">Not two numbers with 0 &lt;= MIN &lt;= MAX.</exception>
+    /// <exception cref="FormatException">Not two numbers with 0 &lt;= MIN &lt;= MAX &lt;= <see cref="MaxDelayMilliseconds"/>.</exception>
     public static (TimeSpan Min, TimeSpan Max) ParseDelay(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -148,11 +154,11 @@ internal sealed record VerbsDrillOptions(
         if (parts.Length == 2
             && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double min)
             && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double max)
-            && min >= 0 && max >= min)
+            && min >= 0 && max >= min && max <= MaxDelayMilliseconds)
         {
             return (TimeSpan.FromMilliseconds(min), TimeSpan.FromMilliseconds(max));
         }
 
-        throw new FormatException($"--delay: give MIN,MAX milliseconds with 0 <= MIN <= MAX, got '{text}'.");
+        throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"--delay: give MIN,MAX milliseconds with 0 <= MIN <= MAX <= {MaxDelayMilliseconds:#,0}, got '{text}'."));
     }
 }

@@ -15,9 +15,6 @@ namespace RdmaStack.Cli.Drill;
 /// </summary>
 internal sealed class VerbsDrillReceiver(VerbsDrillOptions options, string name)
 {
-    /// <summary>The most messages a drill can check: the checker keeps one bit per message in one array.</summary>
-    public const long MaxCount = int.MaxValue - 1;
-
     private readonly List<long> _switchAt = [];
     private readonly List<long> _switchEpochs = [];
     private long _reestablished;
@@ -81,7 +78,7 @@ internal sealed class VerbsDrillReceiver(VerbsDrillOptions options, string name)
     /// <see cref="VerbsDrillSender.ConnectTimeout"/>), then reads the plan within the stall timeout.</summary>
     /// <returns>The number of data messages that follow.</returns>
     /// <exception cref="TimeoutException">No sender, or no plan.</exception>
-    /// <exception cref="InvalidOperationException">The plan is not one number of 1 to <see cref="MaxCount"/>, or differs
+    /// <exception cref="InvalidOperationException">The plan is not one number of 1 to <see cref="StreamChecker.MaxCount"/>, or differs
     /// from this side's --count (one host).</exception>
     private long ReadPlan(Subscription reader, Publication? verdicts)
     {
@@ -110,9 +107,9 @@ internal sealed class VerbsDrillReceiver(VerbsDrillOptions options, string name)
         }
 
         long count = plan.IsComplete ? plan.Values[0] : 0;
-        if (count is < 1 or > MaxCount)
+        if (count is < 1 or > StreamChecker.MaxCount)
         {
-            throw new InvalidOperationException($"the sender's first message is not a plan of 1 to {MaxCount} messages (is the other side a drill of this version?)");
+            throw new InvalidOperationException($"the sender's first message is not a plan of 1 to {StreamChecker.MaxCount} messages (is the other side a drill of this version?)");
         }
 
         if (options.TwoHost is null && count != options.Drill.Count)

@@ -42,7 +42,7 @@ public sealed class TwoHostDrillTests : IDisposable
         (DrillOptionSet set, ParseResult result) = Parse(
             "--provider", "verbs", "-d", "mlx5_0,mlx5_1", "-p", "19000", "-i", "2", "--secret-file", SecretFile(),
             "--link-down", "switch port {link} off", "--link-up", "switch port {link} on", "10.0.0.2");
-        Assert.Empty(result.Errors);
+        Assert.Empty(CommandChecks.Errors(result));
 
         VerbsDrillOptions o = set.BindVerbs(result);
 
@@ -62,7 +62,7 @@ public sealed class TwoHostDrillTests : IDisposable
     public void Server_listens_on_a_port_per_link()
     {
         (DrillOptionSet set, ParseResult result) = Parse("--provider", "verbs", "-d", "rxe0,rxe2", "-p", "19010", "--secret-file", SecretFile());
-        Assert.Empty(result.Errors);
+        Assert.Empty(CommandChecks.Errors(result));
 
         VerbsDrillOptions o = set.BindVerbs(result);
 
@@ -77,7 +77,7 @@ public sealed class TwoHostDrillTests : IDisposable
     public void Refuses_one_link_command_without_the_other(string option)
     {
         ParseResult result = Parse("--provider", "verbs", option, "x {link}").Result;
-        Assert.Contains(result.Errors, e => e.Message.Contains("--link-down and --link-up come together", StringComparison.Ordinal));
+        Assert.Contains(CommandChecks.Errors(result), e => e.Contains("--link-down and --link-up come together", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public sealed class TwoHostDrillTests : IDisposable
     public void Refuses_settings_that_make_no_sense_naming_the_option(string[] arguments, string expected)
     {
         ParseResult result = Parse(arguments).Result;
-        Assert.Contains(result.Errors, e => e.Message.Contains(expected, StringComparison.Ordinal));
+        Assert.Contains(CommandChecks.Errors(result), e => e.Contains(expected, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class TwoHostDrillTests : IDisposable
 
         (DrillOptionSet peerSet, ParseResult peer) = Parse([.. o.ToPeerArguments()]);
 
-        Assert.Empty(peer.Errors);
+        Assert.Empty(CommandChecks.Errors(peer));
         VerbsDrillOptions back = peerSet.BindVerbs(peer);
         Assert.Equal(("down.sh {link}", "up.sh {link}"), (back.LinkDownCommand, back.LinkUpCommand));
         Assert.Equal([0, 1], back.Drill.Cpus!);
