@@ -108,6 +108,7 @@ cmd_test() {
     tally_report "$results/$name.xml" "$name"
   done
   test_windows_build
+  test_fuzz_smoke
   test_lab
   echo "$passed passed, $failed failed, $skipped skipped"
   [ $failed -eq 0 ] && [ $rc -eq 0 ]
@@ -164,6 +165,107 @@ cmd_bench() {
       "$ROOT/bench/compare/compare.sh" "$@" ;;
     *) die "bench: unknown suite '$what' (try: micro, compare)" ;;
   esac
+}
+
+# Fuzzing (issue 16): the SharpFuzz harnesses of fuzz/RdmaStack.Fuzz under afl-fuzz (AFL++ from Debian). The harness
+# project is published to artifacts/fuzz/bin and its targets instrumented there (the build's own bin/ stays as built).
+FUZZ_HARNESSES=(handshake slot-reader cli-options)
+FUZZ_BIN="$ARTIFACTS/fuzz/bin"
+
+fuzz_prepare() {
+  ensure_debian_packages afl++
+  dotnet tool restore >/dev/null
+  rm -rf "$FUZZ_BIN"
+  dotnet publish fuzz/RdmaStack.Fuzz/RdmaStack.Fuzz.csproj -c "$CONFIG" --no-build -o "$FUZZ_BIN" -v q -nologo >/dev/null
+  local dll
+  # What the harnesses exercise: the library (handshake, queues, failover), the CLI's commands and the parser under them.
+  for dll in RdmaStack.dll RdmaStack.Cli.dll System.CommandLine.dll; do
+    dotnet tool run sharpfuzz "$FUZZ_BIN/$dll" >/dev/null
+  done
+}
+
+# Runs one harness for $2 seconds from the committed corpus (fuzz/corpus/$1); prints its executions and crashes and
+# replays every crash through the harness (the stack trace names the bug). Returns 1 on a crash or when nothing ran.
+fuzz_run() {
+  local harness=$1 seconds=$2 out="$ARTIFACTS/fuzz/$1"
+  # dotnet is no AFL-instrumented binary (SharpFuzz instruments the IL); the machine's core pattern, CPU governor and
+  # core binding are left as they are on a shared host.
+  # On a loaded host afl-fuzz now and then sees an empty coverage map on its very first run of the .NET fork server
+  # ("No instrumentation detected") and stops; that start is tried again, up to three times.
+  local attempt
+  for attempt in 1 2 3; do
+    rm -rf "$out"; mkdir -p "$out"
+    if AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 \
+      AFL_FAST_CAL=1 \
+      afl-fuzz -V "$seconds" -i "fuzz/corpus/$harness" -o "$out" -t 5000 -m none -- dotnet "$FUZZ_BIN/RdmaStack.Fuzz.dll" "$harness" \
+      >"$out/afl.log" 2>&1; then
+      break
+    fi
+    if [ $attempt = 3 ] || ! grep -q "No instrumentation detected" "$out/afl.log"; then
+      echo "fuzz $harness: afl-fuzz failed (see $out/afl.log):"; tail -n 15 "$out/afl.log"; return 1
+    fi
+  done
+  local stats="$out/default/fuzzer_stats"
+  [ -f "$stats" ] || { echo "fuzz $harness: no fuzzer_stats (see $out/afl.log)"; return 1; }
+  stat() { sed -n "s/^$1 *: *//p" "$stats" | head -n 1; }
+  local execs crashes hangs run_time paths
+  execs=$(stat execs_done); crashes=$(stat saved_crashes); hangs=$(stat saved_hangs); run_time=$(stat run_time)
+  paths=$(stat corpus_count)
+  echo "fuzz $harness: ${run_time:-?} s, ${execs:-0} executions, ${paths:-?} inputs in the queue, ${crashes:-?} crashes, ${hangs:-?} hangs"
+  if [ "${crashes:-0}" != 0 ]; then
+    # The replay runs the build's own (uninstrumented) harness: instrumented code needs afl-fuzz's shared memory.
+    dotnet "fuzz/RdmaStack.Fuzz/bin/$CONFIG/net10.0/RdmaStack.Fuzz.dll" "$harness" --replay "$out/default/crashes" 2>&1 | tail -n 30 || true
+    return 1
+  fi
+  [ "${execs:-0}" -gt 0 ] || { echo "fuzz $harness: no execution"; return 1; }
+}
+
+# ./build.sh fuzz [seconds] [harness...]: each harness (default: all) for the given time (default 60 s each).
+cmd_fuzz() {
+  local seconds=${1:-60} harness ok=0
+  [[ $seconds =~ ^[1-9][0-9]*$ ]] || die "fuzz: seconds must be a positive whole number, got '$seconds'"
+  shift || true
+  local harnesses=("$@")
+  [ ${#harnesses[@]} -gt 0 ] || harnesses=("${FUZZ_HARNESSES[@]}")
+  for harness in "${harnesses[@]}"; do
+    [[ " ${FUZZ_HARNESSES[*]} " == *" $harness "* ]] || die "fuzz: unknown harness '$harness' (${FUZZ_HARNESSES[*]})"
+  done
+  cmd_build
+  fuzz_prepare
+  for harness in "${harnesses[@]}"; do
+    log "fuzz $harness: $seconds s (artifacts/fuzz/$harness)"
+    fuzz_run "$harness" "$seconds" || ok=1
+  done
+  return $ok
+}
+
+# The fuzz smoke run of the test command: each harness for a few seconds, one test each (a crash fails it).
+test_fuzz_smoke() {
+  local harness
+  log "fuzz smoke: ${#FUZZ_HARNESSES[@]} harnesses, ${RDMASTACK_FUZZ_SMOKE_SECONDS:-10} s each"
+  fuzz_prepare
+  for harness in "${FUZZ_HARNESSES[@]}"; do
+    if fuzz_run "$harness" "${RDMASTACK_FUZZ_SMOKE_SECONDS:-10}"; then passed=$((passed + 1)); else failed=$((failed + 1)); rc=1; fi
+  done
+}
+
+# The soak (issue 16, tools/RdmaStack.Soak): a stream over the public API for [minutes] (default 30) with a fault every
+# 2 s and the library re-establishing the links, sampled every 5 s; fails on growth past the bounds it prints. Samples
+# (CSV, JSON), the summary and a plot (gnuplot) go to artifacts/soak/.
+cmd_soak() {
+  local minutes=${1:-30}
+  [[ $minutes =~ ^[0-9]+([.][0-9]+)?$ ]] || die "soak: minutes must be a number, got '$minutes'"
+  shift || true
+  cmd_build
+  ensure_debian_packages gnuplot-nox
+  local out="$ARTIFACTS/soak" rc=0
+  rm -rf "$out"; mkdir -p "$out"
+  log "soak: $minutes min (artifacts/soak)"
+  dotnet "tools/RdmaStack.Soak/bin/$CONFIG/net10.0/RdmaStack.Soak.dll" --minutes "$minutes" --out "$out" "$@" | tee "$out/soak.log" || rc=$?
+  if [ -s "$out/samples.csv" ]; then
+    gnuplot -e "dir='$out'" tools/RdmaStack.Soak/soak.gp && log "soak: plot $out/soak.png"
+  fi
+  return $rc
 }
 
 # NuGet packages into artifacts/packages: RdmaStack.Core (the library), RdmaStack.Interop and the rdmastack .NET tool
@@ -223,6 +325,11 @@ usage: ./build.sh <command> [args]
   bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet; compare: ours vs the C limit vs UCX, bench/results/)
   lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, drill, hwlab, all;
                  default all; hwlab and all also pack and install the tool, as ./build.sh pack)
+  fuzz [seconds] [harness...]
+                 setup + build + each fuzz harness (handshake, slot-reader, cli-options; default all) under afl-fuzz
+                 for the given time (default 60 s each), from fuzz/corpus/; prints executions and crashes (artifacts/fuzz/)
+  soak [minutes] setup + build + the soak (default 30 min): a stream with injected faults and link re-establishments,
+                 resources and latency sampled every 5 s, failing on growth past its bounds (artifacts/soak/: CSV, JSON, PNG)
   pack           setup + build + NuGet packages (library, interop, the rdmastack tool) into artifacts/packages,
                  then installs the tool from them into artifacts/tool and runs it
   generate       setup + regenerate the libibverbs/librdmacm bindings (interop/*/Generated) and the layout probe
@@ -242,6 +349,8 @@ case "$cmd" in
   api) cmd_api ;;
   pack) cmd_pack ;;
   lab) cmd_lab "$@" ;;
+  fuzz) cmd_fuzz "$@" ;;
+  soak) cmd_soak "$@" ;;
   help|-h|--help) usage ;;
   *) usage; die "unknown command '$cmd'" ;;
 esac

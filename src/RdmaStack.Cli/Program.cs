@@ -1,16 +1,25 @@
 using System.CommandLine;
 using RdmaStack.Cli.Commands;
+using RdmaStack.Cli.Demo;
 
 namespace RdmaStack.Cli;
 
 /// <summary>The `rdmastack` tool.</summary>
 internal static class Program
 {
-    private static int Main(string[] args) => Run(args, Console.Error);
+    private static int Main(string[] args)
+    {
+        if (!PeerShutdown.WatchParent())
+        {
+            Console.Error.WriteLine("rdmastack: the process that started this peer is gone; ending.");
+            return 1;
+        }
 
-    /// <summary>The tool's commands.</summary>
-    /// <returns>The root command.</returns>
-    internal static RootCommand CreateRoot()
+        return Run(args, Console.Error);
+    }
+
+    /// <summary>The root command with every subcommand.</summary>
+    internal static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("rdmastack: kernel-bypass RDMA transport stack (segmented queues, link health, failover)");
         root.Subcommands.Add(DemoCommand.Create());
@@ -30,7 +39,13 @@ internal static class Program
     /// <returns>The exit status.</returns>
     internal static int Run(string[] args, TextWriter error)
     {
-        ParseResult? result = CommandRunner.Parse(CreateRoot(), args, error);
+        ParseResult? result = Parse(CreateRootCommand(), args, error);
         return result is null ? CommandRunner.SetupFailed : result.Invoke();
     }
+
+    /// <summary>Parses <paramref name="args"/> (see <see cref="CommandRunner.Parse"/>): a refused command line is
+    /// written to <paramref name="error"/>, one line per error, never a stack trace nor the whole help.</summary>
+    /// <returns>The parse result to invoke, or null when the arguments were refused.</returns>
+    internal static ParseResult? Parse(RootCommand root, IReadOnlyList<string> args, TextWriter error) =>
+        CommandRunner.Parse(root, args, error);
 }

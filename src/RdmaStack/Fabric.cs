@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using RdmaStack.Providers.NetworkDirect;
 using RdmaStack.Providers.SharedMemory;
 using RdmaStack.Queues;
 using RdmaStack.Providers.Verbs;
@@ -53,6 +54,8 @@ public sealed partial class Fabric : IDisposable
         Provider = options.Provider switch
         {
             ProviderKind.Verbs => new VerbsTransportProvider(options.Verbs),
+            ProviderKind.NetworkDirect => new NetworkDirectTransportProvider(
+                options.NetworkDirectSource ?? NetworkDirectDiscovery.DefaultSource, NetworkDirectConnectionOptions.Default, Threads, options.HeartbeatInterval),
             _ => new SharedMemoryTransportProvider(),
         };
     }
@@ -73,7 +76,8 @@ public sealed partial class Fabric : IDisposable
     /// process that died without cleaning up are removed.</summary>
     /// <param name="options">The provider, links, geometry and timeouts.</param>
     /// <returns>The fabric.</returns>
-    /// <exception cref="ArgumentException">An option is out of range; the message names it and the rule.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, or the provider does not run on this platform
+    /// (NetworkDirect outside Windows); the message names the option and the rule or the platform.</exception>
     public static Fabric Connect(FabricOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using System.Net;
 using RdmaStack.Failover;
+using RdmaStack.Providers.NetworkDirect;
 using RdmaStack.Providers.SharedMemory;
 using RdmaStack.Providers.Verbs;
 using RdmaStack.Queues;
@@ -16,7 +18,8 @@ namespace RdmaStack;
 /// </summary>
 /// <remarks>
 /// <para>Defaults suit two processes of one host over shared memory with one link; for verbs set
-/// <see cref="Provider"/> and give each link its device.</para>
+/// <see cref="Provider"/> and give each link its device; for NetworkDirect (Windows) give each link its adapter's IP
+/// address as the device.</para>
 /// <para>Failure detection: a link is declared failed on an error completion or a failed write at once, and at the
 /// latest when the peer's heartbeat (written every <see cref="HeartbeatInterval"/>) has not moved for
 /// <see cref="HeartbeatTimeout"/>. Keep the timeout several intervals long and above the host's scheduling noise.</para>
@@ -99,6 +102,10 @@ public sealed record FabricOptions
     /// <summary>Queue pair settings of the verbs provider (ack timeout and retries, inline size, send queue depth).</summary>
     public VerbsOptions Verbs { get; init; } = VerbsOptions.Default;
 
+    /// <summary>Where the NetworkDirect provider finds its providers (tests: the loopback test double). Null: the
+    /// Winsock catalog, which only Windows has.</summary>
+    internal INetworkDirectProviderSource? NetworkDirectSource { get; init; }
+
     /// <summary>Wraps every channel the provider makes, per link (tests: a fault injector).</summary>
     internal Func<int, IRemoteWriteChannel, IRemoteWriteChannel>? DecorateChannel { get; init; }
 
@@ -139,6 +146,19 @@ public sealed record FabricOptions
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Link {i}: the verbs provider needs a device (LinkOptions.Device, e.g. mlx5_0 or rxe0)."), nameof(Links));
             }
+
+            if (Provider == ProviderKind.NetworkDirect && !IPAddress.TryParse(Links[i].Device ?? string.Empty, out _))
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"Link {i}: the NetworkDirect provider names an adapter by its local IP address (LinkOptions.Device, e.g. 192.168.10.1), got {(Links[i].Device is null ? "none" : $"'{Links[i].Device}'")}."),
+                    nameof(Links));
+            }
+        }
+
+        if (Provider == ProviderKind.NetworkDirect && NetworkDirectSource is null && !OperatingSystem.IsWindows())
+        {
+            PlatformNotSupportedException why = NetworkDirectDiscovery.NotOnThisPlatform();
+            throw new ArgumentException($"ProviderKind.NetworkDirect does not run on this platform: {why.Message}", nameof(Provider), why);
         }
 
         bool endpoints = Links.Any(l => l.Listen is not null || l.Peer is not null);

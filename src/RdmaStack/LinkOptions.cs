@@ -20,13 +20,24 @@ namespace RdmaStack;
 /// </remarks>
 public sealed record LinkOptions
 {
-    /// <summary>The RDMA device of this side of the link (verbs: "mlx5_0", "rxe0"); unused by shared memory.</summary>
+    /// <summary>The RDMA device of this side of the link; unused by shared memory.</summary>
+    /// <remarks>
+    /// <para>Verbs: the device's name, as <c>ibv_devices</c> and <c>rdmastack devices</c> list it ("mlx5_0", "rxe0");
+    /// <see cref="Port"/> and <see cref="GidIndex"/> pick the port and its address.</para>
+    /// <para>NetworkDirect: the adapter's local IP address, IPv4 or IPv6 ("192.168.10.1"), because NetworkDirect
+    /// addresses adapters by the addresses they serve (IND2Provider::QueryAddressList, then ResolveAddress); on Windows
+    /// <c>rdmastack devices</c> lists each ND adapter with its addresses, and PowerShell's
+    /// <c>Get-NetIPAddress -InterfaceAlias "&lt;the RDMA adapter&gt;"</c> shows them. The side that accepts the link
+    /// listens for the NetworkDirect connection on that address (a port its provider picks); <see cref="Port"/> and
+    /// <see cref="GidIndex"/> are not used. The other side learns the address in the handshake, so a link names only
+    /// this side's adapter.</para>
+    /// </remarks>
     public string? Device { get; init; }
 
-    /// <summary>The device's port, from 1 (default 1).</summary>
+    /// <summary>Verbs: the device's port, from 1 (default 1).</summary>
     public int Port { get; init; } = 1;
 
-    /// <summary>The GID index the queue pairs use; null (the default) finds the port's RoCE v2 GID, preferring an
+    /// <summary>Verbs: the GID index the queue pairs use; null (the default) finds the port's RoCE v2 GID, preferring an
     /// IPv4-mapped one (perftest's <c>-x</c>). On a native InfiniBand port the LID addresses the peer instead.</summary>
     public int? GidIndex { get; init; }
 

@@ -200,11 +200,10 @@ public sealed class Publication : IDisposable, IMeteredStream
             return 0;
         }
 
-        int work = _writer.Maintain();
-        if (_core.TakeSignals())
-        {
-            work += DrainLinks();
-        }
+        // What the devices reported first: the failure is then declared with the device's word for it, not with the
+        // failed post or error completion the maintenance below would meet on the same link.
+        int work = _core.TakeSignals() ? DrainLinks() : 0;
+        work += _writer.Maintain();
 
         if (_switchStartedAt != 0 && _writer.Status == FailoverStatus.Active)
         {

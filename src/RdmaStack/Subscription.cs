@@ -209,11 +209,10 @@ public sealed class Subscription : IDisposable, IMeteredStream
             return 0;
         }
 
-        int work = _reader.Maintain();
-        if (_core.TakeSignals())
-        {
-            work += DrainLinks();
-        }
+        // What the devices reported first: the failure is then declared with the device's word for it, not with the
+        // failed post or error completion the maintenance below would meet on the same link.
+        int work = _core.TakeSignals() ? DrainLinks() : 0;
+        work += _reader.Maintain();
 
         return work;
     }

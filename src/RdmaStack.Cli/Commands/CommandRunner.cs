@@ -25,14 +25,17 @@ internal static class CommandRunner
     }
 
     /// <summary>Parses <paramref name="args"/>; on errors writes each on one line, the last one followed by where the
-    /// command's help is ("see rdmastack perf write-lat --help"), and returns null.</summary>
+    /// command's help is ("see rdmastack perf write-lat --help"), and returns null. System.CommandLine throws from the
+    /// parse when a validator reads a value that did not convert, and when an @response file cannot be read
+    /// (`demo @.`, a folder; found by the option-parsing fuzzer): each becomes one line too.</summary>
     /// <param name="root">The root command.</param>
     /// <param name="args">The arguments.</param>
     /// <param name="error">Where the errors go.</param>
     /// <returns>The parse result to invoke, or null.</returns>
-    public static ParseResult? Parse(RootCommand root, string[] args, TextWriter error)
+    public static ParseResult? Parse(RootCommand root, IReadOnlyList<string> args, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(error);
         ParseResult result;
         try
@@ -42,8 +45,11 @@ internal static class CommandRunner
         catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException)
         {
             // A check read a value that failed its own rule: still one line, never a stack trace.
-            error.WriteLine($"rdmastack: {e.Message.ReplaceLineEndings(" ")} (see rdmastack --help)");
-            return null;
+            return Refuse(root, args, e.Message, error);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Refuse(root, args, $"cannot read a response file (an argument starting with '@'): {e.Message}", error);
         }
 
         IReadOnlyList<string> messages = CommandChecks.Errors(result);
@@ -58,6 +64,14 @@ internal static class CommandRunner
             error.WriteLine(i < messages.Count - 1 ? $"{path}: {messages[i]}" : $"{path}: {messages[i]} (see {path} --help)");
         }
 
+        return null;
+    }
+
+    /// <summary>Writes the one line of a parse that threw, pointing at the help of the command named first.</summary>
+    private static ParseResult? Refuse(RootCommand root, IReadOnlyList<string> args, string message, TextWriter error)
+    {
+        string command = args.Count > 0 && root.Subcommands.Any(c => c.Name == args[0]) ? $"rdmastack {args[0]}" : "rdmastack";
+        error.WriteLine($"rdmastack: {message.ReplaceLineEndings(" ")} (see {command} --help)");
         return null;
     }
 

@@ -21,6 +21,7 @@ internal static class DemoPeerCommand
         set.AddTo(command);
         command.SetAction(result => CommandRunner.Run(() =>
         {
+            PeerShutdown.Install(); // SIGINT/SIGTERM/SIGHUP end the loops, which report and close (no file left behind)
             DemoOptions options = set.Bind(result);
             string queue = result.GetValue(name)!;
             string json;

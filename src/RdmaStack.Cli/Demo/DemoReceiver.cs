@@ -12,6 +12,7 @@ internal static class DemoReceiver
     {
         Publication echo = streams.Outbound;
         Subscription input = streams.Inbound;
+        var failures = new LinkFailureNote(echo, input);
 
         var checker = new StreamChecker(options.Size, options.Count);
         long stallTicks = (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
@@ -31,6 +32,11 @@ internal static class DemoReceiver
             if ((++polls & 63) == 0)
             {
                 echo.DoWork(); // the stream back is idle until the ping-pong: keep its heartbeats going
+                if (PeerShutdown.Requested)
+                {
+                    error = failures.Stopped($"stream: stopped after message {checker.Last}");
+                    break;
+                }
             }
 
             if (n > 0)
@@ -51,7 +57,7 @@ internal static class DemoReceiver
             }
             else if (now - lastProgress > stallTicks)
             {
-                error = $"stream stalled: nothing new for {options.StallTimeout.TotalSeconds:0.#} s after message {checker.Last}";
+                error = $"stream stalled: nothing new for {options.StallTimeout.TotalSeconds:0.#} s after message {checker.Last}{failures.Note()}";
                 break;
             }
             else
@@ -76,13 +82,17 @@ internal static class DemoReceiver
             }
             else if (now - lastProgress > stallTicks)
             {
-                error = $"ping-pong stalled after {echoer.Echoed} pings";
+                error = $"ping-pong stalled after {echoer.Echoed} pings{failures.Note()}";
             }
             else
             {
                 if ((++polls & 63) == 0)
                 {
                     echo.DoWork(); // the echo stream's heartbeats go on while this thread waits for a ping
+                    if (PeerShutdown.Requested)
+                    {
+                        error = failures.Stopped($"ping-pong: stopped after {echoer.Echoed} pings");
+                    }
                 }
 
                 IdleStrategy.Pause();
@@ -104,6 +114,7 @@ internal static class DemoReceiver
             StreamSeconds = (double)(last - first) / Stopwatch.Frequency,
             PingsEchoed = echoer.Echoed,
             PingsCorrupted = echoer.Corrupted,
+            LinkFailure = failures.Last,
             Error = error,
         };
     }

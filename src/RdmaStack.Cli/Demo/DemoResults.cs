@@ -29,10 +29,13 @@ internal sealed record ReceiverResult
 
     public long PingsCorrupted { get; init; }
 
+    /// <summary>The last link failure the library reported on this side, in words, or null.</summary>
+    public string? LinkFailure { get; init; }
+
     public string? Error { get; init; }
 }
 
-/// <summary>What the sending process saw.</summary>
+/// <summary>What the sending process saw (the round-trip times are null when no round trip was measured).</summary>
 internal sealed record SenderResult
 {
     public long Sent { get; init; }
@@ -47,17 +50,23 @@ internal sealed record SenderResult
 
     public long PongsCorrupted { get; init; }
 
-    public double RttMinNs { get; init; }
+    public double? RttMinNs { get; init; }
 
-    public double RttP50Ns { get; init; }
+    public double? RttP50Ns { get; init; }
 
-    public double RttP99Ns { get; init; }
+    public double? RttP99Ns { get; init; }
 
-    public double RttP999Ns { get; init; }
+    public double? RttP999Ns { get; init; }
 
-    public double RttMaxNs { get; init; }
+    public double? RttMaxNs { get; init; }
 
-    public double RttMeanNs { get; init; }
+    public double? RttMeanNs { get; init; }
+
+    /// <summary>The highest sequence the receiver acknowledged on the stream (what it surely received).</summary>
+    public long Acknowledged { get; init; }
+
+    /// <summary>The last link failure the library reported on this side, in words, or null.</summary>
+    public string? LinkFailure { get; init; }
 
     public string? Error { get; init; }
 }

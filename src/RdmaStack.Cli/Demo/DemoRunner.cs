@@ -16,12 +16,14 @@ internal static class DemoRunner
         _ = options.Geometry; // validate before starting anything
         string name = string.Create(CultureInfo.InvariantCulture, $"demo-{Environment.ProcessId}-{Environment.TickCount64 & 0xFFFFFF:x}");
         var progress = new ProgressPrinter(console, options);
-        // Each side gives up on its own after --timeout without progress; this bound only guards a hung process.
-        TimeSpan limit = (options.StallTimeout * 4) + TimeSpan.FromSeconds(30);
+        // Each side gives up on its own after --timeout without progress; this bound only guards a hung process, so it
+        // grows with the work: a run that moves at least 1,000 messages a second (rxe under an emulator on a loaded
+        // host, the slowest place it runs) is never cut short.
+        TimeSpan limit = (options.StallTimeout * 4) + TimeSpan.FromSeconds(30 + ((options.Count + (2.0 * (options.Pings + options.Warmup))) / 1000));
         PeerPairOutcome run = PeerPair.Run("demo-peer", name, [.. DemoOptionSet.ToArguments(options)], limit, (_, line) => progress.OnLine(line), (role, line) => progress.Error($"[{role}] {line}"));
         ReceiverResult? r = Parse(run.ReceiverResult, DemoJsonContext.Default.ReceiverResult);
         SenderResult? s = Parse(run.SenderResult, DemoJsonContext.Default.SenderResult);
-        return new DemoOutcome(r, s, run.ReceiverExit, run.SenderExit, run.Error);
+        return new DemoOutcome(r, s, run.ReceiverExit, run.SenderExit, run.Error) { InterruptSignal = run.InterruptSignal };
     }
 
     private static T? Parse<T>(string? json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

@@ -13,6 +13,7 @@ internal static class DemoSender
     {
         Publication output = streams.Outbound;
         Subscription pongs = streams.Inbound;
+        var failures = new LinkFailureNote(output, pongs);
 
         long stallTicks = (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
         long backPressured = 0, streak = 0, streakStart = 0;
@@ -33,6 +34,11 @@ internal static class DemoSender
                 if ((++sequence & 4095) == 0)
                 {
                     pongs.DoWork(); // the stream back is idle until the ping-pong: keep its heartbeats going
+                    if (PeerShutdown.Requested)
+                    {
+                        error = failures.Stopped($"stream: stopped at message {sequence}");
+                        break;
+                    }
                 }
 
                 streak = 0;
@@ -42,7 +48,13 @@ internal static class DemoSender
 
             if (!QueueStatus.IsRetryable(status))
             {
-                error = $"stream: offer {sequence} failed: {QueueStatus.Describe(status)}";
+                error = $"stream: offer {sequence} failed: {QueueStatus.Describe(status)}{failures.Note()}";
+                break;
+            }
+
+            if (PeerShutdown.Requested)
+            {
+                error = failures.Stopped($"stream: stopped at message {sequence} ({QueueStatus.Describe(status)})");
                 break;
             }
 
@@ -54,7 +66,7 @@ internal static class DemoSender
             }
             else if ((streak & 1023) == 0 && overdue)
             {
-                error = $"stream: refused ({QueueStatus.Describe(status)}) for {options.StallTimeout.TotalSeconds:0.#} s at message {sequence}";
+                error = $"stream: refused ({QueueStatus.Describe(status)}) for {options.StallTimeout.TotalSeconds:0.#} s at message {sequence}{failures.Note()}";
                 break;
             }
 
@@ -72,7 +84,7 @@ internal static class DemoSender
         var rtts = new long[options.Pings];
         var pong = new PongChecker(options.Size);
         long ping = options.Count + 1;
-        long roundTrips = 0, lostPongs = 0;
+        long roundTrips = 0, lostPongs = 0, completed = 0;
         int total = options.Warmup + options.Pings;
         long progressTicks = Stopwatch.Frequency / 5, lastReport = Stopwatch.GetTimestamp();
         progress.WriteLine("PROGRESS ping 0");
@@ -95,7 +107,7 @@ internal static class DemoSender
                     }
                 }
 
-                if (!QueueStatus.IsRetryable(status) || Stopwatch.GetTimestamp() - t0 > stallTicks)
+                if (!QueueStatus.IsRetryable(status) || Stopwatch.GetTimestamp() - t0 > stallTicks || PeerShutdown.Requested)
                 {
                     break;
                 }
@@ -105,7 +117,7 @@ internal static class DemoSender
 
             if (status < 0)
             {
-                error = $"ping {i}: {QueueStatus.Describe(status)}";
+                error = PeerShutdown.Requested ? failures.Stopped($"ping {i}: stopped") : $"ping {i}: {QueueStatus.Describe(status)}{failures.Note()}";
                 break;
             }
 
@@ -116,13 +128,18 @@ internal static class DemoSender
                 if ((++spins & 63) == 0)
                 {
                     output.DoWork(); // the ping stream's heartbeats go on while this thread waits for the pong
+                    if (PeerShutdown.Requested)
+                    {
+                        error = failures.Stopped($"ping {i}: stopped while waiting for its pong");
+                        break;
+                    }
                 }
 
                 // now was read before this poll: give up only when a poll made after the deadline found nothing.
                 if (now > deadline)
                 {
                     lostPongs++;
-                    error = $"ping {i}: no pong within {options.StallTimeout.TotalSeconds:0.#} s";
+                    error = $"ping {i}: no pong within {options.StallTimeout.TotalSeconds:0.#} s{failures.Note()}";
                     break;
                 }
 
@@ -130,6 +147,7 @@ internal static class DemoSender
             }
 
             long t1 = Stopwatch.GetTimestamp();
+            completed += error is null ? 1 : 0;
             if (i >= options.Warmup && error is null)
             {
                 rtts[roundTrips++] = t1 - t0;
@@ -143,11 +161,12 @@ internal static class DemoSender
             }
         }
 
-        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROGRESS ping {roundTrips + Math.Min(options.Warmup, total)}"));
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PROGRESS ping {completed}"));
         progress.Flush();
         // The same HdrHistogram summary as the perf harness and the drills (no timer cost subtracted: the demo
-        // says its RTTs include two clock reads).
-        PerfSizeResult rtt = LatencyStatistics.Summarize(rtts.AsSpan(0, (int)roundTrips), 0, 1);
+        // says its RTTs include two clock reads). No round trip measured (--pings 0, or a stop before the first):
+        // no figures, rather than figures of an empty set.
+        PerfSizeResult? rtt = roundTrips > 0 ? LatencyStatistics.Summarize(rtts.AsSpan(0, (int)roundTrips), 0, 1) : null;
         return new SenderResult
         {
             Sent = options.Count,
@@ -156,12 +175,14 @@ internal static class DemoSender
             RoundTrips = roundTrips,
             PongsLost = lostPongs,
             PongsCorrupted = pong.Corrupted,
-            RttMinNs = rtt.TMinNs,
-            RttP50Ns = rtt.TTypicalNs,
-            RttP99Ns = rtt.P99Ns,
-            RttP999Ns = rtt.P999Ns,
-            RttMaxNs = rtt.TMaxNs,
-            RttMeanNs = rtt.TAvgNs,
+            RttMinNs = rtt?.TMinNs,
+            RttP50Ns = rtt?.TTypicalNs,
+            RttP99Ns = rtt?.P99Ns,
+            RttP999Ns = rtt?.P999Ns,
+            RttMaxNs = rtt?.TMaxNs,
+            RttMeanNs = rtt?.TAvgNs,
+            Acknowledged = Math.Min(output.AcknowledgedPosition, options.Count),
+            LinkFailure = failures.Last,
             Error = error,
         };
     }

@@ -24,5 +24,5 @@ internal static class HotThread
     /// <returns>The line.</returns>
     public static string Describe(IReadOnlyList<int>? cpus) => cpus is null
         ? "not pinned (use --cpus A,B to give the sender and the receiver a core each)"
-        : $"sender on CPU {cpus[0]}, receiver on CPU {cpus[1]}; {CpuIsolation.Detect().Describe(cpus)}";
+        : $"sender on CPU {cpus[0]}, receiver on CPU {cpus[1]}; {CpuAffinity.DescribeIsolation(cpus)}";
 }

@@ -2,7 +2,8 @@ using System.Diagnostics;
 
 namespace RdmaStack.Cli.Demo;
 
-/// <summary>Starts another `rdmastack` process: the apphost next to this assembly, or `dotnet RdmaStack.Cli.dll`.</summary>
+/// <summary>Starts another `rdmastack` process: the apphost next to this assembly, or `dotnet RdmaStack.Cli.dll`; the
+/// process learns this one's id, to end when it dies.</summary>
 internal static class PeerProcess
 {
     public static ProcessStartInfo CreateStartInfo(IEnumerable<string> arguments)
@@ -30,6 +31,9 @@ internal static class PeerProcess
         {
             info.ArgumentList.Add(argument);
         }
+
+        // The peer watches this process and ends when it dies (PeerShutdown.WatchParent).
+        info.Environment[PeerShutdown.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         return info;
     }

@@ -3,14 +3,14 @@ using RdmaStack.Queues;
 
 namespace RdmaStack.Cli.Demo;
 
-/// <summary>The provider a two-process run uses (--provider shm|verbs), with the RDMA devices of its two sides.</summary>
-/// <param name="Name">"shm" or "verbs".</param>
-/// <param name="Device">verbs: the sender's device.</param>
-/// <param name="PeerDevice">verbs: the receiver's device (default: <paramref name="Device"/>).</param>
+/// <summary>The provider a two-process run uses (--provider shm|verbs|nd), with the RDMA devices of its two sides.</summary>
+/// <param name="Name">"shm", "verbs" or "nd" (NetworkDirect, Windows).</param>
+/// <param name="Device">verbs: the sender's device; nd: the sender's adapter address.</param>
+/// <param name="PeerDevice">verbs and nd: the receiver's (default: <paramref name="Device"/>).</param>
 internal sealed record ProviderChoice(string Name, string? Device = null, string? PeerDevice = null)
 {
     /// <summary>The provider names the tool knows.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["shm", "verbs"];
+    public static IReadOnlyList<string> Names { get; } = ["shm", "verbs", "nd"];
 
     /// <summary>Shared memory, the default.</summary>
     public static ProviderChoice SharedMemory { get; } = new("shm");
@@ -19,7 +19,12 @@ internal sealed record ProviderChoice(string Name, string? Device = null, string
     public string? ReceiverDevice => PeerDevice ?? Device;
 
     /// <summary>For the report.</summary>
-    public string Description => Name == "verbs" ? $"verbs provider, {Device} -> {ReceiverDevice}" : "shared-memory provider";
+    public string Description => Name switch
+    {
+        "verbs" => $"verbs provider, {Device} -> {ReceiverDevice}",
+        "nd" => $"NetworkDirect provider, {Device} -> {ReceiverDevice}",
+        _ => "shared-memory provider",
+    };
 
     /// <summary>How often each side heartbeats over verbs in the tool (10 ms), and how long a silent peer may stay silent
     /// (2 s). Each heartbeat is an RDMA WRITE; the Soft-RoCE lab's emulated NICs (rxe under TCG) spend tens of
@@ -36,8 +41,9 @@ internal sealed record ProviderChoice(string Name, string? Device = null, string
     /// <param name="geometry">The queues' shape.</param>
     /// <param name="verbs">Queue pair settings (verbs).</param>
     /// <returns>The options.</returns>
-    public FabricOptions FabricOptions(string role, SegmentedQueueGeometry geometry, VerbsOptions? verbs = null) => Name == "verbs"
-        ? new FabricOptions
+    public FabricOptions FabricOptions(string role, SegmentedQueueGeometry geometry, VerbsOptions? verbs = null) => Name switch
+    {
+        "verbs" => new FabricOptions
         {
             Provider = ProviderKind.Verbs,
             Links = [new LinkOptions { Device = role == "sender" ? Device : ReceiverDevice }],
@@ -48,6 +54,17 @@ internal sealed record ProviderChoice(string Name, string? Device = null, string
             LostWriteTimeout = TimeSpan.FromMilliseconds(500),
             ConnectTimeout = TimeSpan.FromSeconds(30),
             LoggerFactory = CliLogging.Factory,
-        }
-        : new FabricOptions { Geometry = geometry, LoggerFactory = CliLogging.Factory };
+        },
+
+        // NetworkDirect runs on real NICs only (there is no emulated one): the library's heartbeat defaults suit it.
+        "nd" => new FabricOptions
+        {
+            Provider = ProviderKind.NetworkDirect,
+            Links = [new LinkOptions { Device = role == "sender" ? Device : ReceiverDevice }],
+            Geometry = geometry,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+            LoggerFactory = CliLogging.Factory,
+        },
+        _ => new FabricOptions { Geometry = geometry, LoggerFactory = CliLogging.Factory },
+    };
 }

@@ -26,7 +26,7 @@ internal sealed record MachineInfo
         Cores = Environment.ProcessorCount,
         Kernel = ReadLine("/proc/sys/kernel/osrelease") ?? RuntimeInformation.OSDescription,
         Runtime = RuntimeInformation.FrameworkDescription,
-        Isolation = CpuIsolation.Detect().Describe(cpus ?? [.. Enumerable.Range(0, Environment.ProcessorCount)]),
+        Isolation = CpuAffinity.DescribeIsolation(cpus ?? [.. Enumerable.Range(0, Environment.ProcessorCount)]),
         HugePages = MemoryLock.DescribeHugePages(),
     };
 

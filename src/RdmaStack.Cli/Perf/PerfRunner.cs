@@ -38,7 +38,10 @@ internal static class PerfRunner
         console.WriteLine($"  cpus     {HotThread.Describe(options.Cpus)}");
         console.WriteLine($"  memory   {machine.HugePages}");
 
-        TimeSpan limit = (options.StallTimeout * (4 + options.Sizes.Count)) + TimeSpan.FromSeconds(30);
+        // Each side gives up on its own after --timeout without progress; this bound only guards a hung process, so it
+        // grows with the work (at least 1,000 messages or round trips a second per size are never cut short).
+        TimeSpan limit = (options.StallTimeout * (4 + options.Sizes.Count))
+            + TimeSpan.FromSeconds(30 + ((double)(options.Iterations + options.Warmup) * options.Sizes.Count / 1000));
         var errors = new List<string>();
         PeerPairOutcome run = PeerPair.Run(
             "perf-peer",

@@ -33,4 +33,7 @@ internal static partial class LinkLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "housekeeping failed (a retired connection could not be released cleanly)")]
     public static partial void HousekeepingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "link {Link}: closed with {Count} handshake(s) still running; their connections are released when they end")]
+    public static partial void HandshakesStillRunning(ILogger logger, int link, int count);
 }

@@ -264,6 +264,7 @@ internal sealed class FailoverReader : IDisposable
             _lastIdlePublish = now;
             _links[_active].PublishHead();
             PublishToOthers(_position);
+            _publishedPosition = _position;
             work++;
         }
 
@@ -335,6 +336,7 @@ internal sealed class FailoverReader : IDisposable
         }
 
         PublishToOthers(_position);
+        _publishedPosition = _position;
     }
 
     /// <inheritdoc/>
@@ -371,6 +373,10 @@ internal sealed class FailoverReader : IDisposable
         if (position / _slotsPerSegment != _position / _slotsPerSegment)
         {
             PublishToOthers(position);
+
+            // The active link's reader published the head when it crossed the last boundary, not where this poll
+            // ended: what lies past the boundary is still for the idle publication to acknowledge.
+            _publishedPosition = position - (position % _slotsPerSegment);
         }
 
         _position = position;
@@ -381,7 +387,6 @@ internal sealed class FailoverReader : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void PublishToOthers(long position)
     {
-        _publishedPosition = position;
         for (int i = 0; i < _links.Length; i++)
         {
             if (i != _active && _connected[i] && !_failed[i])

@@ -30,6 +30,12 @@ public static unsafe class CpuAffinity
     /// <summary>Whether thread pinning is available here (Linux).</summary>
     public static bool IsSupported => OperatingSystem.IsLinux();
 
+    /// <summary>Whether the kernel keeps the scheduler (isolcpus) and the timer tick (nohz_full) off the hot CPUs, in one
+    /// line for a run's report, with what to add to the kernel command line where they are not isolated.</summary>
+    /// <param name="hotCpus">The CPUs the hot threads run on.</param>
+    /// <returns>The description (read from /sys/devices/system/cpu/isolated, nohz_full and /proc/cmdline).</returns>
+    public static string DescribeIsolation(IReadOnlyList<int> hotCpus) => CpuIsolation.Detect().Describe(hotCpus);
+
     /// <summary>Pins the calling thread to one CPU.</summary>
     /// <param name="cpu">The CPU number (see <see cref="Environment.ProcessorCount"/> and /sys/devices/system/cpu/online).</param>
     /// <exception cref="ArgumentOutOfRangeException">The number is negative or beyond the mask.</exception>

@@ -11,7 +11,7 @@ namespace RdmaStack.Threading;
 /// A pinned hot thread shares its core with whatever the scheduler puts there unless the core is
 /// isolated; <see cref="Describe"/> says so in one line per hot CPU so a benchmark report carries it.
 /// </remarks>
-public sealed class CpuIsolation
+internal sealed class CpuIsolation
 {
     private CpuIsolation(IReadOnlyList<int> isolated, IReadOnlyList<int> nohzFull, string? isolcpusArgument, string? nohzFullArgument, string? problem)
     {

@@ -41,7 +41,7 @@ public class OptionValidationTests
     }
 
     private static IEnumerable<(string Path, Option Option)> NumericOptions() =>
-        Commands(Program.CreateRoot(), "").SelectMany(c => c.Command.Options.Where(o => s_numeric.Contains(o.ValueType)).Select(o => (c.Path, o)));
+        Commands(Program.CreateRootCommand(), "").SelectMany(c => c.Command.Options.Where(o => s_numeric.Contains(o.ValueType)).Select(o => (c.Path, o)));
 
     /// <summary>Whether <paramref name="text"/> is a value <paramref name="rule"/> accepts.</summary>
     private static bool Accepted(NumericRule rule, string text)
@@ -77,7 +77,7 @@ public class OptionValidationTests
     private static (int Exit, string[] Lines) Run(params string[] arguments)
     {
         var error = new StringWriter();
-        ParseResult? result = CommandRunner.Parse(Program.CreateRoot(), arguments, error);
+        ParseResult? result = CommandRunner.Parse(Program.CreateRootCommand(), arguments, error);
         // A refusal stops here: nothing was invoked. A clean parse is not run (the test checks only the refusals).
         int exit = result is null ? CommandRunner.SetupFailed : 0;
         return (exit, error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -183,7 +183,7 @@ public class OptionValidationTests
     {
         string expected = typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
         var output = new StringWriter();
-        ParseResult result = Program.CreateRoot().Parse(["--version"]);
+        ParseResult result = Program.CreateRootCommand().Parse(["--version"]);
 
         int exit = result.Invoke(new InvocationConfiguration { Output = output });
 

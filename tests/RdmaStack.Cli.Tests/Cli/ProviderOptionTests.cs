@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RdmaStack.Cli.Commands;
 using RdmaStack.Cli.Demo;
+using RdmaStack.Queues;
 
 namespace RdmaStack.Tests.Cli;
 
@@ -29,6 +30,23 @@ public class ProviderOptionTests
         Assert.Equal(choice, set.Bind(again));
         Assert.Equal(new ProviderChoice("verbs", "rxe0", "rxe1"), choice);
         Assert.Equal("verbs provider, rxe0 -> rxe1", choice.Description);
+    }
+
+    [Fact]
+    public void NetworkDirect_choice_names_each_side_by_its_adapter_address_and_survives_the_trip_to_the_peers()
+    {
+        (ProviderOptionSet set, Command command) = NewCommand();
+        ParseResult first = command.Parse("--provider nd --device 192.0.2.1 --peer-device 192.0.2.2");
+        Assert.Empty(first.Errors);
+        ProviderChoice choice = set.Bind(first);
+
+        Assert.Equal(choice, set.Bind(command.Parse([.. ProviderOptionSet.ToArguments(choice)])));
+        Assert.Equal("NetworkDirect provider, 192.0.2.1 -> 192.0.2.2", choice.Description);
+        var geometry = new SegmentedQueueGeometry(4, 16, 64);
+        FabricOptions sender = choice.FabricOptions("sender", geometry);
+        FabricOptions receiver = choice.FabricOptions("receiver", geometry);
+        Assert.Equal((ProviderKind.NetworkDirect, ProviderKind.NetworkDirect), (sender.Provider, receiver.Provider));
+        Assert.Equal(("192.0.2.1", "192.0.2.2"), (Assert.Single(sender.Links).Device, Assert.Single(receiver.Links).Device));
     }
 
     [Fact]

@@ -179,6 +179,26 @@ internal sealed unsafe class LoopbackFabric : IDisposable
         }
     }
 
+    /// <summary>Brings a removed <paramref name="device"/> back (its driver restarted): adapters opened on it from now on
+    /// work; the objects made before the removal stay broken.</summary>
+    public void RestoreDevice(LoopbackDevice device)
+    {
+        using (Gate.EnterScope())
+        {
+            Log($"restore device {device.Address}");
+            device.Removed = false;
+        }
+    }
+
+    /// <summary>The connected queue pairs of <paramref name="device"/> (of every adapter opened on it).</summary>
+    public IReadOnlyList<LoopbackQueuePair> ConnectedQueuePairs(LoopbackDevice device)
+    {
+        using (Gate.EnterScope())
+        {
+            return [.. _objects.OfType<LoopbackQueuePair>().Where(q => q.IsAlive && q.IsConnected && q.Device == device)];
+        }
+    }
+
     /// <summary>Fails the test if the double saw a misuse of the SPI or objects are still alive.</summary>
     public void AssertClean(bool allReleased = true)
     {

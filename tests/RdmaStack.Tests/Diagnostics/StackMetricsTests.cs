@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using RdmaStack.Failover;
 using RdmaStack.Queues;
 using RdmaStack.Testing;
 using RdmaStack.Tests.Fabric;
@@ -61,8 +62,12 @@ public sealed class StackMetricsTests
         stream = s.Publication.Stream;
         s.WaitAllLinksUp();
         s.Stream(2_000);
-        faults.Kill(s.Publication.ActiveLink);
+        int victim = s.Publication.ActiveLink;
+        faults.Kill(victim);
         s.Stream(2_000);
+
+        // The library re-dials the killed link on its own thread: wait for it, so its attempt has been counted.
+        s.PumpUntil(() => s.Publication.GetLinkState(victim) == LinkState.Standby, "the killed link back as the standby");
         listener.RecordObservableInstruments();
 
         Assert.Equal(4_000, longs.GetValueOrDefault("rdmastack.messages/publication"));

@@ -79,8 +79,10 @@ internal sealed class StreamPair
         }
     }
 
-    /// <summary>Sends <paramref name="count"/> more messages (retrying what is transient) and waits until all arrived.</summary>
-    public void Stream(long count, TimeSpan? timeout = null)
+    /// <summary>Sends <paramref name="count"/> more messages (retrying what is transient) and waits until all arrived.
+    /// <paramref name="strike"/>, if given, runs once just before message <paramref name="strikeAt"/> is offered, while
+    /// the messages before it may still be on their way.</summary>
+    public void Stream(long count, TimeSpan? timeout = null, long strikeAt = 0, Action? strike = null)
     {
         long target = _sent + count;
         byte[] message = new byte[Math.Min(32, Publication.MaxMessageLength)];
@@ -90,6 +92,12 @@ internal sealed class StreamPair
             Assert.True(Environment.TickCount64 < deadline, $"stuck streaming to {target}: {State()}");
             if (_sent < target)
             {
+                if (strike is not null && _sent + 1 == strikeAt)
+                {
+                    strike();
+                    strike = null;
+                }
+
                 StreamCheck.Fill(message, _sent + 1);
                 long status = Publication.Offer(message);
                 if (status > 0)

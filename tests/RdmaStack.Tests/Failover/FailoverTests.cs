@@ -32,6 +32,20 @@ public class FailoverTests
         Assert.Equal(1, g.Reader.ActiveLink);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void An_idle_reader_acknowledges_the_partial_segment_after_a_batch_that_crossed_a_segment_end(int links)
+    {
+        using var g = new FailoverGroup(links); // 4 segments x 8 slots
+        g.Send(12); // segment 0 whole, 4 messages of segment 1
+        Assert.Equal(12, g.Pump()); // one batch: the active link's reader publishes 8 at the segment's end on its own
+        g.Clock.Advance(g.Options.HeartbeatInterval);
+        g.Pump(); // idle: the reader owes the writer 9..12 on every link, the active one too
+
+        Assert.Equal(12, g.Writer.AcknowledgedPosition);
+    }
+
     [Fact]
     public void Failure_before_the_reader_read_anything_resends_everything()
     {

@@ -21,6 +21,9 @@ namespace RdmaStack.Providers.NetworkDirect;
 /// <para>Hot path: the queue pair, the completion queue and their Write and GetResults slots are read once;
 /// no allocation, lock or SafeHandle access per write. The disconnect notification is checked with one read of
 /// its OVERLAPPED per poll (a call into the provider only once it has completed).</para>
+/// <para>Off the data path, <see cref="DisconnectNotification"/> lets another thread watch the same notification
+/// (the connection reports it as an asynchronous event); it and the release of the notification in
+/// <see cref="Disconnect"/> take one lock, which the data path never does.</para>
 /// </remarks>
 internal sealed unsafe class NetworkDirectChannel : IRemoteWriteChannel
 {
@@ -38,6 +41,7 @@ internal sealed unsafe class NetworkDirectChannel : IRemoteWriteChannel
     private readonly long _sourceLength;
     private readonly uint _localToken;
     private readonly int _inlineThreshold;
+    private readonly Lock _notificationGate = new();
     private NetworkDirectObjectHandle? _connector;
     private NetworkDirectOverlapped? _disconnect;
     private ulong _remoteAddress;
@@ -210,10 +214,28 @@ internal sealed unsafe class NetworkDirectChannel : IRemoteWriteChannel
             overlapped.Complete((IND2Overlapped*)connector, connector->Disconnect(overlapped.Reset()), NetworkDirectOverlapped.TeardownTimeout);
         }
 
-        _disconnect.Cancel((IND2Overlapped*)connector);
-        _disconnect.Dispose();
-        _disconnect = null;
+        using (_notificationGate.EnterScope())
+        {
+            _disconnect.Cancel((IND2Overlapped*)connector);
+            _disconnect.Dispose();
+            _disconnect = null;
+        }
+
         Fail("the connection was closed by this side (IND2Connector::Disconnect)");
+    }
+
+    /// <summary>Any thread, off the data path: the status the connection's disconnect notification
+    /// (IND2Connector::NotifyDisconnect) completed with, or null while it is pending, before the channel is connected,
+    /// and once this side has closed the connection (<see cref="Disconnect"/>).</summary>
+    internal int? DisconnectNotification()
+    {
+        using (_notificationGate.EnterScope())
+        {
+            NetworkDirectOverlapped? notification = _disconnect;
+            return notification is null || notification.IsPending
+                ? null
+                : notification.Result((IND2Overlapped*)_connector!.As<IND2Connector>());
+        }
     }
 
     /// <summary>Learns the peer's region and takes over the connected connector and its pending disconnect
@@ -233,8 +255,9 @@ internal sealed unsafe class NetworkDirectChannel : IRemoteWriteChannel
         side == NetworkDirectConnectionSide.Dial ? _qp->Send(null, null, 0, 0) : _qp->Receive(null, null, 0);
 
     /// <summary>Waits for the result of the set-up's Send or Receive.</summary>
-    /// <returns>Its status, or ND_TIMEOUT if none came by <paramref name="deadline"/> (Environment.TickCount64).</returns>
-    internal int WaitForSetupResult(long deadline)
+    /// <returns>Its status, ND_TIMEOUT if none came by <paramref name="deadline"/> (Environment.TickCount64), or
+    /// ND_CANCELED once <paramref name="cancellation"/> is signalled.</returns>
+    internal int WaitForSetupResult(long deadline, CancellationToken cancellation)
     {
         ND2_RESULT result;
         var spin = default(SpinWait);
@@ -243,6 +266,11 @@ internal sealed unsafe class NetworkDirectChannel : IRemoteWriteChannel
             if (Environment.TickCount64 >= deadline)
             {
                 return ndstatus.ND_TIMEOUT;
+            }
+
+            if (cancellation.IsCancellationRequested)
+            {
+                return ndstatus.ND_CANCELED;
             }
 
             if (spin.NextSpinWillYield)

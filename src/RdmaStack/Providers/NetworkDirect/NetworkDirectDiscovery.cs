@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using RdmaStack.Interop.NetworkDirect;
 using RdmaStack.Transport;
 
 namespace RdmaStack.Providers.NetworkDirect;
@@ -18,8 +19,11 @@ internal static class NetworkDirectDiscovery
     /// <exception cref="PlatformNotSupportedException">Not on Windows (the message says so).</exception>
     public static INetworkDirectProviderSource DefaultSource => OperatingSystem.IsWindows()
         ? WindowsNetworkDirectProviderSource.Instance
-        : throw new PlatformNotSupportedException(
-            $"NetworkDirect is the RDMA interface of Windows: its providers are found in the Winsock catalog, which only Windows has (this is {RuntimeInformation.OSDescription}). On Linux, use the verbs provider.");
+        : throw NotOnThisPlatform();
+
+    /// <summary>Why NetworkDirect does not run here, naming the platform.</summary>
+    public static PlatformNotSupportedException NotOnThisPlatform() => new(
+        $"NetworkDirect is the RDMA interface of Windows: its providers are found in the Winsock catalog, which only Windows has (this is {RuntimeInformation.OSDescription}). On Linux, use the verbs provider.");
 
     /// <summary>Opens the adapter that serves <paramref name="localAddress"/>, from the first provider that lists it.</summary>
     /// <exception cref="TransportException">No provider serves the address (the message lists what each serves),
@@ -55,10 +59,10 @@ internal static class NetworkDirectDiscovery
     /// <summary>Every adapter of every provider, with its addresses and limits; a provider or adapter that cannot be
     /// opened is listed with the reason.</summary>
     /// <exception cref="PlatformNotSupportedException">No source was given and this is not Windows.</exception>
-    public static IReadOnlyList<NetworkDirectAdapterListing> ListAdapters(INetworkDirectProviderSource? source = null)
+    public static IReadOnlyList<NetworkDirectDeviceInfo> ListAdapters(INetworkDirectProviderSource? source = null)
     {
         source ??= DefaultSource;
-        var listings = new List<NetworkDirectAdapterListing>();
+        var listings = new List<NetworkDirectDeviceInfo>();
         foreach (NetworkDirectProviderLibrary library in source.LoadProviders())
         {
             try
@@ -86,23 +90,36 @@ internal static class NetworkDirectDiscovery
             }
             catch (TransportException e)
             {
-                listings.Add(new NetworkDirectAdapterListing(library.Name, library.Path, 0, [], null, e.Message));
+                listings.Add(new NetworkDirectDeviceInfo(library.Name, library.Path, 0, []) { Problem = e.Message });
             }
         }
 
         return listings;
     }
 
-    private static NetworkDirectAdapterListing Describe(NetworkDirectProvider provider, ulong id, List<IPAddress> addresses)
+    private static NetworkDirectDeviceInfo Describe(NetworkDirectProvider provider, ulong id, List<IPAddress> addresses)
     {
+        var listing = new NetworkDirectDeviceInfo(provider.Library.Name, provider.Library.Path, id, addresses);
         try
         {
             using NetworkDirectAdapter adapter = provider.OpenAdapter(addresses[0]);
-            return new NetworkDirectAdapterListing(provider.Library.Name, provider.Library.Path, id, addresses, adapter.Info, null);
+            NetworkDirectAdapterInfo info = adapter.Info;
+            return listing with
+            {
+                VendorId = info.VendorId,
+                DeviceId = info.DeviceId,
+                MaxInlineData = info.MaxInlineDataSize,
+                InlineThreshold = info.InlineRequestThreshold,
+                MaxQueueDepth = info.MaxInitiatorQueueDepth,
+                MaxCompletionQueueDepth = info.MaxCompletionQueueDepth,
+                MaxConnectPrivateData = (int)Math.Min(info.MaxCallerData, int.MaxValue),
+                MaxAcceptPrivateData = (int)Math.Min(info.MaxCalleeData, int.MaxValue),
+                SupportsLoopbackConnections = (info.AdapterFlags & nddef.ND_ADAPTER_FLAG_LOOPBACK_CONNECTIONS_SUPPORTED) != 0,
+            };
         }
         catch (TransportException e)
         {
-            return new NetworkDirectAdapterListing(provider.Library.Name, provider.Library.Path, id, addresses, null, e.Message);
+            return listing with { Problem = e.Message };
         }
     }
 }

@@ -50,8 +50,9 @@ internal sealed unsafe class NetworkDirectOverlapped : IDisposable
 
     /// <summary>The final status of a request that returned <paramref name="status"/> on <paramref name="owner"/>:
     /// <paramref name="status"/> itself unless it is ND_PENDING, else what GetOverlappedResult says once the request
-    /// completed, or ND_CANCELED / ND_PENDING with <see cref="TimedOut"/> set when <paramref name="timeout"/> ran out.</summary>
-    public int Complete(IND2Overlapped* owner, int status, TimeSpan timeout)
+    /// completed, or ND_CANCELED / ND_PENDING when <paramref name="timeout"/> ran out (with <see cref="TimedOut"/> set)
+    /// or <paramref name="cancellation"/> was signalled; the request is canceled then, and waited for.</summary>
+    public int Complete(IND2Overlapped* owner, int status, TimeSpan timeout, CancellationToken cancellation = default)
     {
         if (status != ndstatus.ND_PENDING)
         {
@@ -59,15 +60,15 @@ internal sealed unsafe class NetworkDirectOverlapped : IDisposable
         }
 
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        status = Poll(owner, deadline);
+        status = Poll(owner, deadline, cancellation);
         if (status != ndstatus.ND_PENDING)
         {
             return status;
         }
 
-        TimedOut = true;
+        TimedOut = !cancellation.IsCancellationRequested;
         owner->CancelOverlappedRequests();
-        status = Poll(owner, Environment.TickCount64 + (long)s_cancelGrace.TotalMilliseconds);
+        status = Poll(owner, Environment.TickCount64 + (long)s_cancelGrace.TotalMilliseconds, CancellationToken.None);
         if (status == ndstatus.ND_PENDING)
         {
             _abandoned = true;
@@ -86,7 +87,7 @@ internal sealed unsafe class NetworkDirectOverlapped : IDisposable
         }
 
         owner->CancelOverlappedRequests();
-        if (Poll(owner, Environment.TickCount64 + (long)s_cancelGrace.TotalMilliseconds) == ndstatus.ND_PENDING)
+        if (Poll(owner, Environment.TickCount64 + (long)s_cancelGrace.TotalMilliseconds, CancellationToken.None) == ndstatus.ND_PENDING)
         {
             _abandoned = true;
         }
@@ -106,13 +107,13 @@ internal sealed unsafe class NetworkDirectOverlapped : IDisposable
         _overlapped = null;
     }
 
-    private int Poll(IND2Overlapped* owner, long deadline)
+    private int Poll(IND2Overlapped* owner, long deadline, CancellationToken cancellation)
     {
         var spin = default(SpinWait);
         while (true)
         {
             int status = owner->GetOverlappedResult(_overlapped, 0);
-            if (status != ndstatus.ND_PENDING || Environment.TickCount64 >= deadline)
+            if (status != ndstatus.ND_PENDING || Environment.TickCount64 >= deadline || cancellation.IsCancellationRequested)
             {
                 return status;
             }

@@ -20,10 +20,15 @@ internal sealed partial class NetworkDirectQueueEnd
     /// </summary>
     /// <param name="peer">The peer's offer for the same queue (received on the authenticated side channel).</param>
     /// <param name="bindingKey">A key both sides derived from the authenticated handshake (at least 16 bytes).</param>
+    /// <param name="deadline">When to give up, in <see cref="Environment.TickCount64"/> milliseconds; null: the
+    /// options' SetupTimeout from now.</param>
+    /// <param name="cancellation">Gives up at once (the fabric is closing): the pending request is canceled and
+    /// everything made for the connection released.</param>
     /// <exception cref="ArgumentException">The offer is not the other end of this queue, or the key is short.</exception>
     /// <exception cref="TransportException">A call failed, a proof was wrong, or a step timed out (the message
     /// names the step and the ND status).</exception>
-    public void Connect(NetworkDirectQueueOffer peer, ReadOnlySpan<byte> bindingKey)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was signalled.</exception>
+    public void Connect(NetworkDirectQueueOffer peer, ReadOnlySpan<byte> bindingKey, long? deadline = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(peer);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -47,15 +52,16 @@ internal sealed partial class NetworkDirectQueueEnd
             throw new ArgumentException($"Queue {Index}: this side dials, but the peer's offer names no listener (both sides dial?).", nameof(peer));
         }
 
-        long deadline = Environment.TickCount64 + (long)_options.SetupTimeout.TotalMilliseconds;
+        long giveUp = deadline ?? Environment.TickCount64 + (long)_options.SetupTimeout.TotalMilliseconds;
         var disconnect = new NetworkDirectOverlapped();
         NetworkDirectObjectHandle? connector = null;
         try
         {
-            connector = Side == NetworkDirectConnectionSide.Dial ? Dial(peer, bindingKey, deadline) : AcceptOne(bindingKey, deadline);
-            int status = _channel.WaitForSetupResult(deadline);
+            connector = Side == NetworkDirectConnectionSide.Dial ? Dial(peer, bindingKey, giveUp, cancellation) : AcceptOne(bindingKey, giveUp, cancellation);
+            int status = _channel.WaitForSetupResult(giveUp, cancellation);
             if (status != ndstatus.ND_SUCCESS)
             {
+                cancellation.ThrowIfCancellationRequested();
                 throw Failed(Side == NetworkDirectConnectionSide.Dial ? "the first Send to the acceptor" : "the receive of the dialler's first message", status, status == ndstatus.ND_TIMEOUT);
             }
 
@@ -140,7 +146,7 @@ internal sealed partial class NetworkDirectQueueEnd
 
     /// <summary>The active side: Bind, Connect with this side's proof, check the acceptor's proof, CompleteConnect,
     /// then the first (zero-byte) Send.</summary>
-    private unsafe NetworkDirectObjectHandle Dial(NetworkDirectQueueOffer peer, ReadOnlySpan<byte> key, long deadline)
+    private unsafe NetworkDirectObjectHandle Dial(NetworkDirectQueueOffer peer, ReadOnlySpan<byte> key, long deadline, CancellationToken cancellation)
     {
         NetworkDirectObjectHandle connector = _adapter.CreateConnector(_channel.QueuePair);
         try
@@ -159,9 +165,10 @@ internal sealed partial class NetworkDirectQueueEnd
             NetworkDirectConnectionProof.Write(new Span<byte>(proof, NetworkDirectConnectionProof.Length), NetworkDirectConnectionSide.Dial, Index, key);
             using var overlapped = new NetworkDirectOverlapped();
             status = nd->Connect(_channel.QueuePair.Unknown, (SOCKADDR*)address, (uint)length, 0, 0, proof, NetworkDirectConnectionProof.Length, overlapped.Reset());
-            status = overlapped.Complete((IND2Overlapped*)nd, status, Remaining(deadline));
+            status = overlapped.Complete((IND2Overlapped*)nd, status, Remaining(deadline), cancellation);
             if (status != ndstatus.ND_SUCCESS)
             {
+                cancellation.ThrowIfCancellationRequested();
                 throw Failed($"IND2Connector::Connect to {peer.Listener}", status, overlapped.TimedOut);
             }
 
@@ -172,9 +179,10 @@ internal sealed partial class NetworkDirectQueueEnd
                 throw new TransportException($"{_adapter.Name}: queue {Index}: the listener at {peer.Listener} answered without this handshake's proof ({problem}); connection rejected.");
             }
 
-            status = overlapped.Complete((IND2Overlapped*)nd, nd->CompleteConnect(overlapped.Reset()), Remaining(deadline));
+            status = overlapped.Complete((IND2Overlapped*)nd, nd->CompleteConnect(overlapped.Reset()), Remaining(deadline), cancellation);
             if (status != ndstatus.ND_SUCCESS)
             {
+                cancellation.ThrowIfCancellationRequested();
                 throw Failed("IND2Connector::CompleteConnect", status, overlapped.TimedOut);
             }
 
@@ -190,7 +198,7 @@ internal sealed partial class NetworkDirectQueueEnd
 
     /// <summary>The passive side: takes connection requests from the listener until one proves the handshake
     /// (refusing the others), posts the receive of the dialler's first message, and accepts.</summary>
-    private unsafe NetworkDirectObjectHandle AcceptOne(ReadOnlySpan<byte> key, long deadline)
+    private unsafe NetworkDirectObjectHandle AcceptOne(ReadOnlySpan<byte> key, long deadline, CancellationToken cancellation)
     {
         var listener = _listener!.As<IND2Listener>();
         using var overlapped = new NetworkDirectOverlapped();
@@ -203,9 +211,10 @@ internal sealed partial class NetworkDirectQueueEnd
             {
                 var nd = connector.As<IND2Connector>();
                 int status = listener->GetConnectionRequest(connector.Unknown, overlapped.Reset());
-                status = overlapped.Complete((IND2Overlapped*)listener, status, Remaining(deadline));
+                status = overlapped.Complete((IND2Overlapped*)listener, status, Remaining(deadline), cancellation);
                 if (status != ndstatus.ND_SUCCESS)
                 {
+                    cancellation.ThrowIfCancellationRequested();
                     throw overlapped.TimedOut
                         ? new TransportException($"{_adapter.Name}: queue {Index}: no connection request that proves the handshake reached the listener at {Offer.Listener} within {_options.SetupTimeout.TotalSeconds:0.###} s ({RefusedRequests} refused).")
                         : Failed("IND2Listener::GetConnectionRequest", status, timedOut: false);
@@ -227,8 +236,14 @@ internal sealed partial class NetworkDirectQueueEnd
                 }
 
                 status = nd->Accept(_channel.QueuePair.Unknown, 0, 0, proof, NetworkDirectConnectionProof.Length, overlapped.Reset());
-                status = overlapped.Complete((IND2Overlapped*)nd, status, Remaining(deadline));
-                return status == ndstatus.ND_SUCCESS ? connector : throw Failed("IND2Connector::Accept", status, overlapped.TimedOut);
+                status = overlapped.Complete((IND2Overlapped*)nd, status, Remaining(deadline), cancellation);
+                if (status != ndstatus.ND_SUCCESS)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    throw Failed("IND2Connector::Accept", status, overlapped.TimedOut);
+                }
+
+                return connector;
             }
             catch
             {

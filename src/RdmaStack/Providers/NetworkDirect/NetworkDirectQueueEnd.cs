@@ -123,19 +123,21 @@ internal sealed partial class NetworkDirectQueueEnd : IDisposable
     }
 
     /// <summary>The writer of a connected writer end; the writer owns the channel and the control block from now on.</summary>
+    /// <param name="decorate">Wraps the channel (tests: a fault injector); null: none.</param>
     /// <exception cref="InvalidOperationException">The end is a reader's, not connected, or already handed over.</exception>
-    public SegmentedQueueWriter CreateWriter()
+    public SegmentedQueueWriter CreateWriter(Func<IRemoteWriteChannel, IRemoteWriteChannel>? decorate = null)
     {
         HandOver(QueueEndpointRole.Writer);
-        return new SegmentedQueueWriter(_geometry, _channel, _exposed.Region, _options.SignalInterval);
+        return new SegmentedQueueWriter(_geometry, decorate is null ? _channel : decorate(_channel), _exposed.Region, _options.SignalInterval);
     }
 
     /// <summary>The reader of a connected reader end; the reader owns the channel and the ring from now on.</summary>
+    /// <param name="decorate">Wraps the channel (tests: a fault injector); null: none.</param>
     /// <exception cref="InvalidOperationException">The end is a writer's, not connected, or already handed over.</exception>
-    public SegmentedQueueReader CreateReader()
+    public SegmentedQueueReader CreateReader(Func<IRemoteWriteChannel, IRemoteWriteChannel>? decorate = null)
     {
         HandOver(QueueEndpointRole.Reader);
-        return new SegmentedQueueReader(_geometry, _exposed.Region, _channel, _options.ChecksumRetryLimit) { ChecksumTimeout = _options.ChecksumTimeout };
+        return new SegmentedQueueReader(_geometry, _exposed.Region, decorate is null ? _channel : decorate(_channel), _options.ChecksumRetryLimit) { ChecksumTimeout = _options.ChecksumTimeout };
     }
 
     /// <inheritdoc/>

@@ -2,8 +2,10 @@ using RdmaStack.Transport;
 
 namespace RdmaStack.Providers.Verbs;
 
-/// <summary>A libibverbs or librdmacm call failed; the message names the call, the errno and its text.</summary>
-public class VerbsException : TransportException
+/// <summary>A libibverbs or librdmacm call failed; the message names the call, the errno and its text. Users see it as a
+/// <see cref="TransportException"/> (with <see cref="TransportException.Operation"/> and
+/// <see cref="TransportException.ErrorCode"/>).</summary>
+internal sealed class VerbsException : TransportException
 {
     /// <summary>Creates the exception.</summary>
     public VerbsException()
@@ -30,15 +32,10 @@ public class VerbsException : TransportException
     /// <param name="operation">The native function that failed, e.g. <c>ibv_get_device_list</c>.</param>
     /// <param name="errno">The errno it left, or 0 when it reported none.</param>
     public VerbsException(string message, string operation, int errno)
-        : base(message)
+        : base(message, operation, errno)
     {
-        Operation = operation;
-        Errno = errno;
     }
 
-    /// <summary>The native function that failed, e.g. <c>ibv_get_device_list</c>; empty when not a single call.</summary>
-    public string Operation { get; } = string.Empty;
-
     /// <summary>The errno the call left (ENOSYS is 38), or 0.</summary>
-    public int Errno { get; }
+    public int Errno => ErrorCode;
 }

@@ -16,9 +16,14 @@ namespace RdmaStack.Transport.Connection;
 /// that stream's <see cref="ILinkAcceptor"/>. One deadline (<see cref="FabricOptions.ConnectTimeout"/>) bounds each
 /// handshake, so a slow or hostile peer holds one thread for that long at most and delays no one else. Every refusal
 /// is logged and counted (rdmastack.handshake.refusals).
+/// <para>Disposing it aborts the handshakes in progress (their connections closed, the providers' set-up canceled)
+/// and waits a bounded time for their threads, so that nothing a handshake built outlives the fabric.</para>
 /// </summary>
 internal sealed class LinkListener : IDisposable
 {
+    /// <summary>How long <see cref="Dispose"/> waits for the handshakes in progress to let go.</summary>
+    private static readonly TimeSpan s_handshakeGrace = TimeSpan.FromSeconds(10);
+
     private readonly int _link;
     private readonly TcpListener _listener;
     private readonly HandshakeSecret _secret;
@@ -82,6 +87,11 @@ internal sealed class LinkListener : IDisposable
         _closing.Cancel();
         _listener.Stop();
         _acceptLoop.Join();
+        if (!SpinWait.SpinUntil(() => Volatile.Read(ref _inProgress) == 0, s_handshakeGrace))
+        {
+            LinkLog.HandshakesStillRunning(_log, _link, Volatile.Read(ref _inProgress));
+        }
+
         _closing.Dispose();
     }
 
@@ -127,6 +137,7 @@ internal sealed class LinkListener : IDisposable
         {
             socket.NoDelay = true;
             using var handshake = new ConnectionHandshake(new NetworkStream(socket, ownsSocket: true), _secret.Bytes, _options.ConnectTimeout);
+            using CancellationTokenRegistration abort = _closing.Token.Register(handshake.Dispose);
             handshake.Authenticate();
             StreamRoute route = handshake.ReceiveRoute();
             QueueEndpointRole localRole = route.DialerRole == QueueEndpointRole.Writer ? QueueEndpointRole.Reader : QueueEndpointRole.Writer;

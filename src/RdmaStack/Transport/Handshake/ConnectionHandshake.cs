@@ -16,7 +16,7 @@ namespace RdmaStack.Transport.Handshake;
 /// <remarks>
 /// <para>The protocol is symmetric; each side sends, then reads, each of three messages:</para>
 /// <code>
-///  hello  : magic "RDMASTK\x03" (8) | type 1 (1) | nonce (32)                                     41 B
+///  hello  : magic "RDMASTK\x04" (8) | type 1 (1) | nonce (32)                                     41 B
 ///  proof  : magic (8) | type 2 (1) | echo of the peer's nonce (32) | MAC (32)                      73 B
 ///           MAC = HMAC-SHA256(secret, "rdmastack/proof/v1" | sender nonce | receiver nonce)
 ///  route  : magic (8) | type 5 (1) | body length (2, LE) | body | MAC (32)       (the dialling side only)
@@ -25,12 +25,14 @@ namespace RdmaStack.Transport.Handshake;
 ///           body = status (1: 0 accepted, 1 refused) | the refusal in words (UTF-8)
 ///  offer  : magic (8) | type 3 (1) | body length (2, LE) | body | MAC (32)
 ///           body = echo of the peer's nonce (32) | segments, slots, payload (3 x int32 LE) | flags (1)
-///                | GID (16) | LID (2, LE) | queue count (1)
+///                | GID (16) | LID (2, LE) | listener port (2, LE) | queue count (1)
 ///                | per queue: role (1) qpn (4) psn (4) address (8) rkey (4) length (8)
 ///           MAC = HMAC-SHA256(secret, "rdmastack/offer/v1" | sender nonce | receiver nonce | magic..body)
 ///  ready  : magic (8) | type 4 (1) | MAC (32), MAC over "rdmastack/ready/v1" and the nonces   41 B
 ///           (optional, <see cref="Confirm"/>: "my side is connected", so neither writes too early)
 /// </code>
+/// <para>The magic's last byte is the protocol's version: 3 since the checksum flag is negotiated, 4 since the offer
+/// carries a listener port (NetworkDirect); a peer of another version is refused at its hello.</para>
 /// <para>The route and the reply MACs cover the label, both nonces and the message, like the offer's. One deadline
 /// bounds the whole handshake, however the peer spreads its bytes: a peer that sends one byte at a time gets no
 /// more time than one that sends nothing.</para>
@@ -57,7 +59,7 @@ internal sealed class ConnectionHandshake : IDisposable
     internal const int HelloLength = MagicLength + 1 + NonceLength;
     internal const int ProofLength = MagicLength + 1 + NonceLength + MacLength;
     internal const int OfferHeaderLength = MagicLength + 1 + 2;
-    internal const int OfferFixedBodyLength = NonceLength + 12 + 1 + GidLength + 2 + 1;
+    internal const int OfferFixedBodyLength = NonceLength + 12 + 1 + GidLength + 2 + 2 + 1;
     internal const int QueueEntryLength = 1 + 4 + 4 + 8 + 4 + 8;
     internal const byte HelloType = 1;
     internal const byte ProofType = 2;
@@ -75,12 +77,16 @@ internal sealed class ConnectionHandshake : IDisposable
     private const int MagicLength = 8;
     private const int MacLength = 32;
 
-    private static readonly byte[] s_magic = "RDMASTK\u0003"u8.ToArray();
+    private static readonly byte[] s_magic = "RDMASTK\u0004"u8.ToArray();
+
+    /// <summary>The magic every message starts with ("RDMASTK" and the protocol version; for the fuzz harness's seeds).</summary>
+    internal static ReadOnlySpan<byte> Magic => s_magic;
     private static readonly byte[] s_proofLabel = "rdmastack/proof/v1"u8.ToArray();
     private static readonly byte[] s_offerLabel = "rdmastack/offer/v1"u8.ToArray();
     private static readonly byte[] s_readyLabel = "rdmastack/ready/v1"u8.ToArray();
     private static readonly byte[] s_routeLabel = "rdmastack/route/v2"u8.ToArray();
     private static readonly byte[] s_replyLabel = "rdmastack/route-reply/v2"u8.ToArray();
+    private static readonly byte[] s_bindingLabel = "rdmastack/binding/v1"u8.ToArray();
 
     private readonly Stream _stream;
     private readonly byte[] _secret;
@@ -177,12 +183,12 @@ internal sealed class ConnectionHandshake : IDisposable
         var proof = new byte[ProofLength];
         WriteHeader(proof, ProofType);
         _peerNonce.CopyTo(proof, MagicLength + 1);
-        ComputeMac(s_proofLabel, _localNonce, _peerNonce, []).CopyTo(proof, MagicLength + 1 + NonceLength);
+        ComputeMac(ProofType, _localNonce, _peerNonce, []).CopyTo(proof, MagicLength + 1 + NonceLength);
         Send(proof, "proof");
         byte[] peerProof = Receive(ProofLength, "proof");
         CheckHeader(peerProof, ProofType, "proof");
         CheckEcho(peerProof.AsSpan(MagicLength + 1, NonceLength), "proof");
-        byte[] expected = ComputeMac(s_proofLabel, _peerNonce, _localNonce, []);
+        byte[] expected = ComputeMac(ProofType, _peerNonce, _localNonce, []);
         if (!CryptographicOperations.FixedTimeEquals(expected, peerProof.AsSpan(MagicLength + 1 + NonceLength, MacLength)))
         {
             throw Refused("authentication failed: the peer's proof does not match the shared secret (wrong secret)");
@@ -228,11 +234,11 @@ internal sealed class ConnectionHandshake : IDisposable
 
         var ready = new byte[ReadyLength];
         WriteHeader(ready, ReadyType);
-        ComputeMac(s_readyLabel, _localNonce, _peerNonce, []).CopyTo(ready, MagicLength + 1);
+        ComputeMac(ReadyType, _localNonce, _peerNonce, []).CopyTo(ready, MagicLength + 1);
         Send(ready, "ready");
         byte[] peerReady = Receive(ReadyLength, "ready");
         CheckHeader(peerReady, ReadyType, "ready");
-        byte[] expected = ComputeMac(s_readyLabel, _peerNonce, _localNonce, []);
+        byte[] expected = ComputeMac(ReadyType, _peerNonce, _localNonce, []);
         if (!CryptographicOperations.FixedTimeEquals(expected, peerReady.AsSpan(MagicLength + 1, MacLength)))
         {
             throw Refused("authentication failed: the peer's ready message does not match the shared secret");
@@ -259,8 +265,8 @@ internal sealed class ConnectionHandshake : IDisposable
         body[2] = (byte)route.Link;
         body[3] = (byte)name.Length;
         name.CopyTo(body, 4);
-        Send(Sealed(RouteType, body, s_routeLabel), "route");
-        ReadOnlySpan<byte> reply = ReceiveSealed(RouteReplyType, "route reply", 1 + MaxRefusalLength, s_replyLabel);
+        Send(Sealed(RouteType, body), "route");
+        ReadOnlySpan<byte> reply = ReceiveSealed(RouteReplyType, "route reply", 1 + MaxRefusalLength);
         if (reply.Length < 1 || reply[0] > 1)
         {
             throw Refused("malformed route reply: its status is neither 0 (accepted) nor 1 (refused)");
@@ -278,7 +284,7 @@ internal sealed class ConnectionHandshake : IDisposable
     public StreamRoute ReceiveRoute()
     {
         RequireAuthenticated("routing");
-        ReadOnlySpan<byte> body = ReceiveSealed(RouteType, "route", 4 + MaxStreamNameLength, s_routeLabel);
+        ReadOnlySpan<byte> body = ReceiveSealed(RouteType, "route", 4 + MaxStreamNameLength);
         if (body.Length < 5 || body[3] != body.Length - 4)
         {
             throw Refused(string.Create(CultureInfo.InvariantCulture, $"malformed route: a body of {body.Length} bytes does not hold the stream name it announces"));
@@ -313,7 +319,22 @@ internal sealed class ConnectionHandshake : IDisposable
         var body = new byte[1 + Math.Min(text.Length, MaxRefusalLength)];
         body[0] = refusal is null ? (byte)0 : (byte)1;
         text.AsSpan(0, body.Length - 1).CopyTo(body.AsSpan(1));
-        Send(Sealed(RouteReplyType, body, s_replyLabel), "route reply");
+        Send(Sealed(RouteReplyType, body), "route reply");
+    }
+
+    /// <summary>A key both sides derive alike from the shared secret and this handshake's two nonces, for a provider
+    /// that binds a connection of its own to this handshake (NetworkDirect's connection private data):
+    /// HMAC-SHA256(secret, "rdmastack/binding/v1" | the lower nonce | the higher nonce), the nonces in byte order so
+    /// that neither side needs to know which one dialled. It is fresh per handshake and never sent; the label keeps it
+    /// apart from every MAC that is.</summary>
+    /// <returns>The 32-byte key.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="Authenticate"/> has not succeeded.</exception>
+    internal byte[] DeriveBindingKey()
+    {
+        RequireAuthenticated("deriving a key from the handshake");
+        return _localNonce.AsSpan().SequenceCompareTo(_peerNonce) < 0
+            ? ComputeLabelledMac(_secret, s_bindingLabel, _localNonce, _peerNonce, [])
+            : ComputeLabelledMac(_secret, s_bindingLabel, _peerNonce, _localNonce, []);
     }
 
     /// <summary>The whole handshake: authenticates the peer, only then calls <paramref name="registerLocal"/>
@@ -347,20 +368,74 @@ internal sealed class ConnectionHandshake : IDisposable
 
     internal static TransportException Refused(string cause) => new($"handshake refused: {cause}.");
 
+    /// <summary>Runs the accepting side of a whole handshake over <paramref name="stream"/>, as a link's listener and the
+    /// stream it routes to do for a dialling stranger: hello and proof, the route (accepted), the offers, and ready.
+    /// Every message the accepting side parses from the peer passes through here; the fuzz harness drives it.</summary>
+    /// <param name="stream">The peer's bytes in, ours out; left open.</param>
+    /// <param name="secret">The shared secret.</param>
+    /// <param name="local">This side's offer.</param>
+    /// <param name="timeout">The whole handshake's deadline.</param>
+    /// <returns>The route the peer asked for and its offer, both checked.</returns>
+    /// <exception cref="TransportException">The peer is refused; the message names the cause.</exception>
+    internal static (StreamRoute Route, ConnectionOffer Peer) RunAcceptingSide(Stream stream, ReadOnlySpan<byte> secret, ConnectionOffer local, TimeSpan timeout)
+    {
+        using var handshake = new ConnectionHandshake(stream, secret, timeout, leaveOpen: true);
+        handshake.Authenticate();
+        StreamRoute route = handshake.ReceiveRoute();
+        handshake.AnswerRoute(null);
+        ConnectionOffer peer = handshake.Exchange(local);
+        handshake.Confirm();
+        return (route, peer);
+    }
+
+    /// <summary>The MAC a message of <paramref name="type"/> (proof, route, route reply, offer or ready) carries:
+    /// HMAC-SHA256 over the type's label, the sender's nonce, the receiver's nonce and <paramref name="content"/> (for
+    /// sealed messages, everything before the MAC; empty for proof and ready).</summary>
+    /// <param name="secret">The shared secret.</param>
+    /// <param name="type">The message type.</param>
+    /// <param name="senderNonce">The sending side's nonce.</param>
+    /// <param name="receiverNonce">The receiving side's nonce.</param>
+    /// <param name="content">What the MAC covers besides the label and the nonces.</param>
+    /// <returns>The 32-byte MAC.</returns>
+    internal static byte[] ComputeMac(ReadOnlySpan<byte> secret, byte type, ReadOnlySpan<byte> senderNonce, ReadOnlySpan<byte> receiverNonce, ReadOnlySpan<byte> content)
+    {
+        byte[] label = type switch
+        {
+            ProofType => s_proofLabel,
+            OfferType => s_offerLabel,
+            ReadyType => s_readyLabel,
+            RouteType => s_routeLabel,
+            RouteReplyType => s_replyLabel,
+            _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Only proof, offer, ready, route and route reply messages carry a MAC."),
+        };
+        return ComputeLabelledMac(secret, label, senderNonce, receiverNonce, content);
+    }
+
+    /// <summary>HMAC-SHA256 over <paramref name="label"/>, the two nonces and <paramref name="content"/>.</summary>
+    private static byte[] ComputeLabelledMac(ReadOnlySpan<byte> secret, byte[] label, ReadOnlySpan<byte> senderNonce, ReadOnlySpan<byte> receiverNonce, ReadOnlySpan<byte> content)
+    {
+        var data = new byte[label.Length + (2 * NonceLength) + content.Length];
+        label.CopyTo(data, 0);
+        senderNonce.CopyTo(data.AsSpan(label.Length));
+        receiverNonce.CopyTo(data.AsSpan(label.Length + NonceLength));
+        content.CopyTo(data.AsSpan(label.Length + (2 * NonceLength)));
+        return HMACSHA256.HashData(secret, data);
+    }
+
     /// <summary>magic | type | body length (2) | body | MAC over the label, the nonces (ours first) and all before it.</summary>
-    private byte[] Sealed(byte type, ReadOnlySpan<byte> body, byte[] label)
+    private byte[] Sealed(byte type, ReadOnlySpan<byte> body)
     {
         var message = new byte[OfferHeaderLength + body.Length + MacLength];
         WriteHeader(message, type);
         BinaryPrimitives.WriteUInt16LittleEndian(message.AsSpan(MagicLength + 1), (ushort)body.Length);
         body.CopyTo(message.AsSpan(OfferHeaderLength));
-        ComputeMac(label, _localNonce, _peerNonce, message.AsSpan(0, OfferHeaderLength + body.Length)).CopyTo(message, OfferHeaderLength + body.Length);
+        ComputeMac(type, _localNonce, _peerNonce, message.AsSpan(0, OfferHeaderLength + body.Length)).CopyTo(message, OfferHeaderLength + body.Length);
         return message;
     }
 
     /// <summary>Reads a <see cref="Sealed"/> message of <paramref name="type"/> with a body of at most
     /// <paramref name="maxBody"/> bytes and checks its MAC (the peer's nonce first).</summary>
-    private byte[] ReceiveSealed(byte type, string what, int maxBody, byte[] label)
+    private byte[] ReceiveSealed(byte type, string what, int maxBody)
     {
         byte[] header = Receive(OfferHeaderLength, what);
         CheckHeader(header, type, what);
@@ -373,7 +448,7 @@ internal sealed class ConnectionHandshake : IDisposable
         var message = new byte[OfferHeaderLength + bodyLength + MacLength];
         header.CopyTo(message, 0);
         ReceiveInto(message.AsSpan(OfferHeaderLength), what, OfferHeaderLength);
-        byte[] expected = ComputeMac(label, _peerNonce, _localNonce, message.AsSpan(0, OfferHeaderLength + bodyLength));
+        byte[] expected = ComputeMac(type, _peerNonce, _localNonce, message.AsSpan(0, OfferHeaderLength + bodyLength));
         if (!CryptographicOperations.FixedTimeEquals(expected, message.AsSpan(OfferHeaderLength + bodyLength, MacLength)))
         {
             throw Refused($"authentication failed: the {what}'s MAC does not match (altered in transit, replayed, or a wrong secret)");
@@ -490,6 +565,8 @@ internal sealed class ConnectionHandshake : IDisposable
         p += GidLength;
         BinaryPrimitives.WriteUInt16LittleEndian(body[p..], offer.Lid);
         p += 2;
+        BinaryPrimitives.WriteUInt16LittleEndian(body[p..], offer.ListenerPort);
+        p += 2;
         body[p++] = (byte)offer.Queues.Count;
         foreach (QueueEndpoint q in offer.Queues)
         {
@@ -503,19 +580,12 @@ internal sealed class ConnectionHandshake : IDisposable
             p += QueueEntryLength;
         }
 
-        ComputeMac(s_offerLabel, _localNonce, _peerNonce, m[..(OfferHeaderLength + bodyLength)]).CopyTo(m[(OfferHeaderLength + bodyLength)..]);
+        ComputeMac(OfferType, _localNonce, _peerNonce, m[..(OfferHeaderLength + bodyLength)]).CopyTo(m[(OfferHeaderLength + bodyLength)..]);
         return message;
     }
 
-    private byte[] ComputeMac(byte[] label, byte[] senderNonce, byte[] receiverNonce, ReadOnlySpan<byte> content)
-    {
-        var data = new byte[label.Length + (2 * NonceLength) + content.Length];
-        label.CopyTo(data, 0);
-        senderNonce.CopyTo(data, label.Length);
-        receiverNonce.CopyTo(data, label.Length + NonceLength);
-        content.CopyTo(data.AsSpan(label.Length + (2 * NonceLength)));
-        return HMACSHA256.HashData(_secret, data);
-    }
+    private byte[] ComputeMac(byte type, byte[] senderNonce, byte[] receiverNonce, ReadOnlySpan<byte> content) =>
+        ComputeMac(_secret, type, senderNonce, receiverNonce, content);
 
     private void CheckEcho(ReadOnlySpan<byte> echo, string what)
     {
@@ -620,7 +690,7 @@ internal sealed class ConnectionHandshake : IDisposable
         ReceiveInto(message.AsSpan(OfferHeaderLength), "offer", OfferHeaderLength);
         ReadOnlySpan<byte> body = message.AsSpan(OfferHeaderLength, bodyLength);
         CheckEcho(body[..NonceLength], "offer");
-        byte[] expected = ComputeMac(s_offerLabel, _peerNonce, _localNonce, message.AsSpan(0, OfferHeaderLength + bodyLength));
+        byte[] expected = ComputeMac(OfferType, _peerNonce, _localNonce, message.AsSpan(0, OfferHeaderLength + bodyLength));
         if (!CryptographicOperations.FixedTimeEquals(expected, message.AsSpan(OfferHeaderLength + bodyLength, MacLength)))
         {
             throw Refused("authentication failed: the offer's MAC does not match (altered in transit, or a wrong secret)");
@@ -650,6 +720,8 @@ internal sealed class ConnectionHandshake : IDisposable
         byte[] gid = body.Slice(p, GidLength).ToArray();
         p += GidLength;
         ushort lid = BinaryPrimitives.ReadUInt16LittleEndian(body[p..]);
+        p += 2;
+        ushort listenerPort = BinaryPrimitives.ReadUInt16LittleEndian(body[p..]);
         p += 2;
         if (body[p] != entries)
         {
@@ -683,6 +755,6 @@ internal sealed class ConnectionHandshake : IDisposable
             queues[i] = new QueueEndpoint(role, qpn, psn, BinaryPrimitives.ReadUInt64LittleEndian(e[9..]), BinaryPrimitives.ReadUInt32LittleEndian(e[17..]), length);
         }
 
-        return new ConnectionOffer(geometry, gid, queues) { Lid = lid, Flags = flags };
+        return new ConnectionOffer(geometry, gid, queues) { Lid = lid, ListenerPort = listenerPort, Flags = flags };
     }
 }

@@ -59,7 +59,7 @@ public class NetworkDirectDiscoveryTests
         var source = new BrokenSource();
         var e = Assert.Throws<TransportException>(() => NetworkDirectDiscovery.OpenAdapter(IPAddress.Parse("192.0.2.1"), source));
         Assert.Contains("broken (broken.dll): the DLL exports no DllGetClassObject", e.Message, StringComparison.Ordinal);
-        NetworkDirectAdapterListing listing = Assert.Single(NetworkDirectDiscovery.ListAdapters(source));
+        NetworkDirectDeviceInfo listing = Assert.Single(NetworkDirectDiscovery.ListAdapters(source));
         Assert.Contains("exports no DllGetClassObject", listing.Problem, StringComparison.Ordinal);
     }
 
@@ -69,11 +69,15 @@ public class NetworkDirectDiscoveryTests
         using var fabric = new LoopbackFabric();
         fabric.AddDevice("192.0.2.1");
         fabric.AddDevice("192.0.2.2", info => info with { MaxInitiatorQueueDepth = 512 });
-        IReadOnlyList<NetworkDirectAdapterListing> adapters = NetworkDirectDiscovery.ListAdapters(fabric.Source);
+        IReadOnlyList<NetworkDirectDeviceInfo> adapters = NetworkDirectDiscovery.ListAdapters(fabric.Source);
         Assert.Equal(2, adapters.Count);
         Assert.All(adapters, a => Assert.Null(a.Problem));
         Assert.Equal([IPAddress.Parse("192.0.2.1")], adapters[0].Addresses);
-        Assert.Equal(512U, adapters[1].Info!.MaxInitiatorQueueDepth);
+        Assert.Equal((1UL, 2UL), (adapters[0].AdapterId, adapters[1].AdapterId));
+        Assert.Equal(LoopbackProviderSource.LibraryName, adapters[0].Provider);
+        Assert.Equal(512L, adapters[1].MaxQueueDepth);
+        Assert.Equal((64L, 64L, 56, 148, 4096L), (adapters[0].MaxInlineData, adapters[0].InlineThreshold, adapters[0].MaxConnectPrivateData, adapters[0].MaxAcceptPrivateData, adapters[0].MaxCompletionQueueDepth));
+        Assert.True(adapters[0].SupportsLoopbackConnections);
         fabric.AssertClean();
     }
 
@@ -101,6 +105,8 @@ public class NetworkDirectDiscoveryTests
         var e = Assert.Throws<PlatformNotSupportedException>(() => NetworkDirectDiscovery.OpenAdapter(IPAddress.Loopback));
         Assert.Contains("Winsock catalog, which only Windows has", e.Message, StringComparison.Ordinal);
         Assert.Contains("verbs provider", e.Message, StringComparison.Ordinal);
+        var listing = Assert.Throws<PlatformNotSupportedException>(() => NetworkDirectDevice.List());
+        Assert.Contains(System.Runtime.InteropServices.RuntimeInformation.OSDescription, listing.Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, bool> CatalogEntries => new()

@@ -65,15 +65,15 @@ public class NetworkDirectQueueEndTests
         NetworkDirectQueueEnd writer = NetworkDirectQueueEnd.Create(hosts.A[0], s_geometry, QueueEndpointRole.Writer, 0, NetworkDirectConnectionSide.Dial);
         byte[] key = QueueConnections.NewKey();
         Exception? accepted = null;
-        var accepting = new Thread(() => accepted = Record.Exception(() => reader.Connect(writer.Offer, key)));
+        var accepting = new Thread(() => accepted = Record.Exception(() => reader.Connect(writer.Offer, key, cancellation: TestContext.Current.CancellationToken)));
         accepting.Start();
 
         // The stranger knows the listener's address, but not the handshake's key.
-        var refused = Assert.Throws<TransportException>(() => stranger.Connect(reader.Offer, QueueConnections.NewKey()));
+        var refused = Assert.Throws<TransportException>(() => stranger.Connect(reader.Offer, QueueConnections.NewKey(), cancellation: TestContext.Current.CancellationToken));
         Assert.Contains("IND2Connector::Connect", refused.Message, StringComparison.Ordinal);
         Assert.Contains("ND_CONNECTION_REFUSED", refused.Message, StringComparison.Ordinal);
 
-        writer.Connect(reader.Offer, key);
+        writer.Connect(reader.Offer, key, cancellation: TestContext.Current.CancellationToken);
         accepting.Join();
         Assert.Null(accepted);
         Assert.Equal(1, reader.RefusedRequests);
@@ -96,8 +96,30 @@ public class NetworkDirectQueueEndTests
         var options = new NetworkDirectConnectionOptions { SetupTimeout = TimeSpan.FromMilliseconds(200) };
         using NetworkDirectQueueEnd reader = NetworkDirectQueueEnd.Create(hosts.B[0], s_geometry, QueueEndpointRole.Reader, 0, NetworkDirectConnectionSide.Accept, options);
         using NetworkDirectQueueEnd writer = NetworkDirectQueueEnd.Create(hosts.A[0], s_geometry, QueueEndpointRole.Writer, 0, NetworkDirectConnectionSide.Dial, options);
-        var e = Assert.Throws<TransportException>(() => reader.Connect(writer.Offer, QueueConnections.NewKey()));
+        var e = Assert.Throws<TransportException>(() => reader.Connect(writer.Offer, QueueConnections.NewKey(), cancellation: TestContext.Current.CancellationToken));
         Assert.Contains($"no connection request that proves the handshake reached the listener at {reader.Offer.Listener} within 0.2 s", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_set_up_canceled_while_it_waits_for_the_peer_gives_up_and_leaves_nothing_behind()
+    {
+        using var hosts = new LoopbackHosts();
+        var patient = new NetworkDirectConnectionOptions { SetupTimeout = TimeSpan.FromMinutes(10) };
+        NetworkDirectQueueEnd reader = NetworkDirectQueueEnd.Create(hosts.B[0], s_geometry, QueueEndpointRole.Reader, 0, NetworkDirectConnectionSide.Accept, patient);
+        NetworkDirectQueueEnd writer = NetworkDirectQueueEnd.Create(hosts.A[0], s_geometry, QueueEndpointRole.Writer, 0, NetworkDirectConnectionSide.Dial, patient);
+        using (var closing = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken))
+        {
+            closing.CancelAfter(TimeSpan.FromMilliseconds(100));
+            // Nobody dials: only the cancellation ends the wait for a connection request (a timeout would say so instead).
+            Assert.Throws<OperationCanceledException>(() => reader.Connect(writer.Offer, QueueConnections.NewKey(), cancellation: closing.Token));
+        }
+
+        reader.Dispose();
+        writer.Dispose();
+        hosts.Dispose();
+
+        // The listener's pending GetConnectionRequest was canceled before the listener went (else the double says so).
+        hosts.Fabric.AssertClean();
     }
 
     [Fact]
@@ -135,9 +157,9 @@ public class NetworkDirectQueueEndTests
         hosts.Fabric.FailNextSend = ndstatus.ND_IO_TIMEOUT;
         byte[] key = QueueConnections.NewKey();
         Exception? accepted = null;
-        var accepting = new Thread(() => accepted = Record.Exception(() => reader.Connect(writer.Offer, key)));
+        var accepting = new Thread(() => accepted = Record.Exception(() => reader.Connect(writer.Offer, key, cancellation: TestContext.Current.CancellationToken)));
         accepting.Start();
-        var e = Assert.Throws<TransportException>(() => writer.Connect(reader.Offer, key));
+        var e = Assert.Throws<TransportException>(() => writer.Connect(reader.Offer, key, cancellation: TestContext.Current.CancellationToken));
         accepting.Join();
         Assert.Contains("the first Send to the acceptor failed with ND_IO_TIMEOUT", e.Message, StringComparison.Ordinal);
         // The dialler gave up and disconnected: the acceptor's receive is flushed (or, had it not been, timed out).

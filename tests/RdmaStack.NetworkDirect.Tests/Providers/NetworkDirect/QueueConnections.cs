@@ -16,11 +16,11 @@ internal static class QueueConnections
     public static void Connect(NetworkDirectQueueEnd dialler, NetworkDirectQueueEnd acceptor, byte[] key)
     {
         Exception? acceptFailed = null;
-        var accepting = new Thread(() => acceptFailed = Record.Exception(() => acceptor.Connect(dialler.Offer, key)));
+        var accepting = new Thread(() => acceptFailed = Record.Exception(() => acceptor.Connect(dialler.Offer, key, cancellation: TestContext.Current.CancellationToken)));
         accepting.Start();
         try
         {
-            dialler.Connect(acceptor.Offer, key);
+            dialler.Connect(acceptor.Offer, key, cancellation: TestContext.Current.CancellationToken);
         }
         finally
         {

@@ -22,12 +22,12 @@ public class RealProviderTests
     public void Lists_the_adapters_of_the_installed_providers()
     {
         SkipUnlessAdapters(1);
-        IReadOnlyList<NetworkDirectAdapterListing> adapters = NetworkDirectDiscovery.ListAdapters();
-        foreach (NetworkDirectAdapterListing a in adapters)
+        IReadOnlyList<NetworkDirectDeviceInfo> adapters = NetworkDirectDevice.List();
+        foreach (NetworkDirectDeviceInfo a in adapters)
         {
             TestContext.Current.TestOutputHelper?.WriteLine(
-                $"{a.Provider} ({a.Path}): adapter 0x{a.AdapterId:X} at {string.Join(", ", a.Addresses)}: " +
-                (a.Info is { } i ? $"vendor 0x{i.VendorId:X4} device 0x{i.DeviceId:X4}, inline {i.MaxInlineDataSize} B (threshold {i.InlineRequestThreshold} B), depth {i.MaxInitiatorQueueDepth}, private data {i.MaxCallerData}/{i.MaxCalleeData} B" : a.Problem));
+                $"{a.Provider} ({a.LibraryPath}): adapter 0x{a.AdapterId:X} at {string.Join(", ", a.Addresses)}: " +
+                (a.Problem ?? $"vendor 0x{a.VendorId:X4} device 0x{a.DeviceId:X4}, inline {a.MaxInlineData} B (threshold {a.InlineThreshold} B), depth {a.MaxQueueDepth}, private data {a.MaxConnectPrivateData}/{a.MaxAcceptPrivateData} B"));
         }
 
         Assert.Contains(adapters, a => a.Problem is null && a.Addresses.Contains(s_addresses[0]));

@@ -121,7 +121,7 @@ public sealed class ConnectionHandshakeTests
         }
 
         // An offer header whose body length cannot hold a single queue.
-        raw.GetStream().Write("RDMASTK\u0001\u0003\u0007\u0000"u8);
+        raw.GetStream().Write("RDMASTK\u0004\u0003\u0007\u0000"u8);
         AssertRefused(await server, "malformed offer");
     }
 
@@ -253,6 +253,69 @@ public sealed class ConnectionHandshakeTests
     }
 
     [Fact]
+    public async Task Carries_the_listener_port_after_the_lid_in_the_offer()
+    {
+        ConnectionOffer writerSide = Offer(QueueEndpointRole.Writer, 0x11, ControlBlockDescriptor.Length);
+        ConnectionOffer readerSide = Offer(QueueEndpointRole.Reader, 0x22, Geometry.RingRegionLength) with { Lid = 0x0102, ListenerPort = 0xC351 };
+        using var listener = Listen();
+        Task<ConnectionOffer> server = Task.Run(() =>
+        {
+            using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
+            return h.Run(() => writerSide).Peer;
+        }, TestContext.Current.CancellationToken);
+        var recorded = new MemoryStream();
+        using var raw = new TcpClient();
+        raw.Connect(Endpoint(listener));
+        using (var client = new ConnectionHandshake(new RecordingStream(raw.GetStream(), recorded), Secret, Timeout))
+        {
+            Assert.Equal(0, client.Run(() => readerSide).Peer.ListenerPort);
+        }
+
+        Assert.Equal(0xC351, (await server).ListenerPort);
+
+        // hello, proof, then the offer: header, echo (32), geometry (12), flags (1), GID (16), LID (2), port (2), count (1).
+        byte[] sent = recorded.ToArray();
+        int body = ConnectionHandshake.HelloLength + ConnectionHandshake.ProofLength + ConnectionHandshake.OfferHeaderLength;
+        Assert.Equal(ConnectionHandshake.OfferFixedBodyLength + ConnectionHandshake.QueueEntryLength, BitConverter.ToUInt16(sent, body - 2));
+        Assert.Equal<byte>([0x02, 0x01, 0x51, 0xC3, 1], sent.AsSpan(body + ConnectionHandshake.NonceLength + 12 + 1 + ConnectionHandshake.GidLength, 5).ToArray());
+    }
+
+    [Fact]
+    public async Task Both_sides_derive_one_binding_key_per_handshake_and_never_send_it()
+    {
+        using var listener = Listen();
+        var keys = new List<byte[]>();
+        var recorded = new MemoryStream();
+        for (int round = 0; round < 2; round++)
+        {
+            Task<byte[]> server = Task.Run(() =>
+            {
+                using ConnectionHandshake h = ConnectionHandshake.Accept(listener, Secret, Timeout);
+                h.Run(() => Offer(QueueEndpointRole.Reader, 1, Geometry.RingRegionLength));
+                return h.DeriveBindingKey();
+            }, TestContext.Current.CancellationToken);
+            using var raw = new TcpClient();
+            raw.Connect(Endpoint(listener));
+            using var client = new ConnectionHandshake(new RecordingStream(raw.GetStream(), recorded), Secret, Timeout);
+            client.Run(() => Offer(QueueEndpointRole.Writer, 2, ControlBlockDescriptor.Length));
+            byte[] key = client.DeriveBindingKey();
+            Assert.Equal(key, await server);
+            Assert.Equal(32, key.Length);
+            keys.Add(key);
+        }
+
+        Assert.NotEqual(keys[0], keys[1]);
+        Assert.All(keys, key => Assert.Equal(-1, recorded.ToArray().AsSpan().IndexOf(key)));
+    }
+
+    [Fact]
+    public void Derives_no_binding_key_before_authenticating()
+    {
+        using var h = new ConnectionHandshake(new MemoryStream(), Secret, Timeout);
+        Assert.Throws<InvalidOperationException>(() => h.DeriveBindingKey());
+    }
+
+    [Fact]
     public async Task A_refused_route_names_the_reason_on_the_dialling_side()
     {
         using var listener = Listen();
@@ -284,7 +347,7 @@ public sealed class ConnectionHandshakeTests
         await raw.ConnectAsync(Endpoint(listener), TestContext.Current.CancellationToken);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         byte[] hello = new byte[ConnectionHandshake.HelloLength];
-        "RDMASTK\u0002"u8.CopyTo(hello);
+        "RDMASTK\u0004"u8.CopyTo(hello);
         hello[8] = 1;
         for (int i = 0; i < hello.Length && !server.IsCompleted; i++)
         {
