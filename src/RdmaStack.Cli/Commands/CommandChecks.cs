@@ -23,7 +23,7 @@ internal static class CommandChecks
     /// 'x' not recognized. Must be one of: 'spin' 'yield' 'backoff'").</summary>
     private static string Message(ParseError error)
     {
-        string text = string.Join(' ', error.Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        string text = OneLine(error.Message);
         Option? option = error.SymbolResult switch
         {
             OptionResult o => o.Option,
@@ -43,8 +43,9 @@ internal static class CommandChecks
         return result.GetResult(option) is { Implicit: false };
     }
 
-    /// <summary>Every error of <paramref name="result"/>: the parser's, or when there are none, the checks' of the
-    /// command it chose.</summary>
+    /// <summary>Every error of <paramref name="result"/>: the parser's; when there are none, the values of the chosen
+    /// command that do not convert (System.CommandLine finds those only when a value is read: an option given twice,
+    /// `-d a -d b`); when there are none either, the command's checks.</summary>
     /// <param name="result">A parse result.</param>
     /// <returns>The messages, one line each.</returns>
     public static IReadOnlyList<string> Errors(ParseResult result)
@@ -56,14 +57,41 @@ internal static class CommandChecks
         }
 
         var errors = new List<string>();
-        if (s_checks.TryGetValue(result.CommandResult.Command, out List<Action<ParseResult, ICollection<string>>>? checks))
+        Command command = result.CommandResult.Command;
+        foreach (Option option in command.Options)
+        {
+            Guard(errors, option.Name, () => result.GetResult(option)?.GetValueOrDefault<object?>());
+        }
+
+        foreach (Argument argument in command.Arguments)
+        {
+            Guard(errors, argument.Name, () => result.GetResult(argument)?.GetValueOrDefault<object?>());
+        }
+
+        if (errors.Count == 0 && s_checks.TryGetValue(command, out List<Action<ParseResult, ICollection<string>>>? checks))
         {
             foreach (Action<ParseResult, ICollection<string>> check in checks)
             {
-                check(result, errors);
+                Guard(errors, null, () => check(result, errors));
             }
         }
 
         return errors;
     }
+
+    /// <summary>Runs <paramref name="read"/>; a value that fails to convert or to parse becomes one error line.</summary>
+    private static void Guard(List<string> errors, string? name, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            string text = OneLine(e.Message);
+            errors.Add(name is null || text.Contains(name, StringComparison.Ordinal) ? text : $"{name}: {text}");
+        }
+    }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

@@ -12,6 +12,8 @@ public class OptionParsingRegressionTests
     [InlineData("demo", "--count", "1e3")]
     [InlineData("demo", "@.")] // a response file that is a folder: UnauthorizedAccessException before
     [InlineData("dem", "@/")]
+    [InlineData("demo", "-d", "rxe0", "-d", "rxe1")] // a value read by a check did not convert: the parser does not see it
+    [InlineData("perf", "write-lat", "--sizes", "", "00")]
     public void Refuses_with_one_line_instead_of_a_stack_trace(params string[] args)
     {
         RootCommand root = Program.CreateRootCommand();
