@@ -38,6 +38,7 @@ public sealed class FabricBatchTests
         using var fabric = RdmaStack.Fabric.Connect(faults.Attach(Options(2)));
         using var b = new BatchPair(fabric, fabric);
         b.Run(5_000);
+        b.RunUntilConnected(2); // a standby to fail over to: otherwise the library re-establishes the victim instead
         int victim = b.Publication.ActiveLink;
         faults.Kill(victim);
         b.Run(10_000);
@@ -106,7 +107,11 @@ public sealed class FabricBatchTests
             string name = StreamPair.NewName();
             Subscription = reading.AddSubscription(name);
             Publication = writing.AddPublication(name);
+            Publication.LinkConnected += (_, e) => ConnectedLinks.Add(e.Link);
         }
+
+        /// <summary>The links the publication has had a connection on.</summary>
+        public HashSet<int> ConnectedLinks { get; } = [];
 
         public Publication Publication { get; }
 
@@ -130,6 +135,16 @@ public sealed class FabricBatchTests
                 {
                     Thread.Yield();
                 }
+            }
+        }
+
+        public void RunUntilConnected(int links)
+        {
+            long deadline = Environment.TickCount64 + 60_000;
+            while (ConnectedLinks.Count < links)
+            {
+                Assert.True(Environment.TickCount64 < deadline, $"only links {string.Join(", ", ConnectedLinks)} connected");
+                Run(1);
             }
         }
 
