@@ -3,6 +3,7 @@ using RdmaStack.Threading;
 namespace RdmaStack.Tests.Threading;
 
 /// <summary>Huge-page detection from sample text, huge-page allocation with its explanation, and mlockall.</summary>
+[Collection(ProcessWideState.Name)]
 public class HugePagesAndMemoryLockTests
 {
     private const string MemInfoNoneReserved = """

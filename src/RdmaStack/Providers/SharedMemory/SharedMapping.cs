@@ -254,7 +254,17 @@ internal static unsafe class SharedMapping
     {
         public void Dispose()
         {
-            accessor.Dispose();
+            try
+            {
+                accessor.Dispose();
+            }
+            catch (IOException)
+            {
+                // The accessor flushes before it unmaps, with msync(MS_SYNC | MS_INVALIDATE), which fails with EBUSY
+                // while the process holds its memory locked (mlockall, MemoryLock.LockAll). The view is unmapped
+                // whether or not the flush succeeded, and a tmpfs mapping has nothing to write back.
+            }
+
             mapping.Dispose();
             if (unlinkPath is not null)
             {
