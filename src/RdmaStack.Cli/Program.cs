@@ -15,9 +15,7 @@ internal static class Program
             return 1;
         }
 
-        RootCommand root = CreateRootCommand();
-        ParseResult? result = Parse(root, args, Console.Error);
-        return result is null ? CommandRunner.SetupFailed : result.Invoke();
+        return Run(args, Console.Error);
     }
 
     /// <summary>The root command with every subcommand.</summary>
@@ -35,30 +33,20 @@ internal static class Program
         return root;
     }
 
-    /// <summary>Parses <paramref name="args"/>. System.CommandLine throws from the parse when a validator reads a value
-    /// that did not convert (`demo --size abc`), and when an @response file cannot be read (`demo @.`, a folder; found
-    /// by the option-parsing fuzzer): each becomes one line naming the cause, with a hint to --help, never a stack trace.</summary>
-    /// <returns>The parse result, or null when the arguments were refused (the line is written to <paramref name="error"/>).</returns>
-    internal static ParseResult? Parse(RootCommand root, IReadOnlyList<string> args, TextWriter error)
+    /// <summary>Parses the command line; a bad one is refused before anything starts (one line per error, naming
+    /// the option and the rule, and a pointer to the command's help, exit status 2), a good one runs.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="error">Where refusals go.</param>
+    /// <returns>The exit status.</returns>
+    internal static int Run(string[] args, TextWriter error)
     {
-        try
-        {
-            return root.Parse(args);
-        }
-        catch (InvalidOperationException e)
-        {
-            return Refuse(root, args, e.Message, error);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Refuse(root, args, $"cannot read a response file (an argument starting with '@'): {e.Message}", error);
-        }
+        ParseResult? result = Parse(CreateRootCommand(), args, error);
+        return result is null ? CommandRunner.SetupFailed : result.Invoke();
     }
 
-    private static ParseResult? Refuse(RootCommand root, IReadOnlyList<string> args, string message, TextWriter error)
-    {
-        string command = args.Count > 0 && root.Subcommands.Any(c => c.Name == args[0]) ? args[0] + " " : string.Empty;
-        error.WriteLine($"rdmastack: {message} See 'rdmastack {command}--help'.");
-        return null;
-    }
+    /// <summary>Parses <paramref name="args"/> (see <see cref="CommandRunner.Parse"/>): a refused command line is
+    /// written to <paramref name="error"/>, one line per error, never a stack trace nor the whole help.</summary>
+    /// <returns>The parse result to invoke, or null when the arguments were refused.</returns>
+    internal static ParseResult? Parse(RootCommand root, IReadOnlyList<string> args, TextWriter error) =>
+        CommandRunner.Parse(root, args, error);
 }

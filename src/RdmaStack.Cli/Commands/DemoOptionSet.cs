@@ -27,20 +27,13 @@ internal sealed class DemoOptionSet
 
     public DemoOptionSet()
     {
-        Count.Validators.Add(r => { if (r.GetValueOrDefault<long>() < 1) { r.AddError("--count must be at least 1."); } });
-        Size.Validators.Add(r =>
-        {
-            int v = r.GetValueOrDefault<int>();
-            if (v is < 0 or > SegmentedQueueGeometry.MaxSlotPayload)
-            {
-                r.AddError($"--size must be 0 to {SegmentedQueueGeometry.MaxSlotPayload} bytes.");
-            }
-        });
-        Segments.Validators.Add(r => { if (r.GetValueOrDefault<int>() < SegmentedQueueGeometry.MinSegments) { r.AddError($"--segments must be at least {SegmentedQueueGeometry.MinSegments}."); } });
-        Slots.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--slots must be at least 1."); } });
-        Pings.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--pings must not be negative."); } });
-        Warmup.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--warmup must not be negative."); } });
-        Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
+        Count.Whole(1, StreamChecker.MaxCount, "the receiver keeps a bit per message");
+        Size.Whole(0, SegmentedQueueGeometry.MaxSlotPayload, "bytes");
+        Segments.Whole(SegmentedQueueGeometry.MinSegments, SegmentedQueueGeometry.MaxSegments);
+        Slots.Whole(1, SegmentedQueueGeometry.MaxSlotsPerSegment);
+        Pings.Whole(0, RunChecks.MaxMeasured, "one 8-byte sample each");
+        Warmup.Whole(0, RunChecks.MaxMeasured);
+        Timeout.Number(0.001, RunChecks.MaxTimeoutSeconds, "seconds");
     }
 
     public void AddTo(Command command)
@@ -54,6 +47,17 @@ internal sealed class DemoOptionSet
         command.Options.Add(Timeout);
         command.Options.Add(Cpus);
         Provider.AddTo(command);
+        CommandChecks.Add(command, (r, errors) =>
+        {
+            RunChecks.Geometry(r, errors, Segments, Slots, r.GetValue(Size), Size.Name);
+            Provider.CheckTimeout(r, errors, Timeout);
+            if (r.GetValue(Pings) is int pings and > 0)
+            {
+                RunChecks.Warmup(errors, Warmup, r.GetValue(Warmup), pings, Pings.Name);
+            }
+
+            RunChecks.Cpus(r, errors, Cpus, oneHost: true);
+        });
     }
 
     public DemoOptions Bind(ParseResult result) => new(

@@ -50,13 +50,7 @@ internal sealed class PerfOptionSet
 
     public PerfOptionSet()
     {
-        Size.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 0 or > SegmentedQueueGeometry.MaxSlotPayload)
-            {
-                r.AddError($"--size (-s) must be 0 to {SegmentedQueueGeometry.MaxSlotPayload} bytes.");
-            }
-        });
+        Size.Whole(0, SegmentedQueueGeometry.MaxSlotPayload, "bytes");
         Sizes.Validators.Add(r =>
         {
             try
@@ -68,13 +62,13 @@ internal sealed class PerfOptionSet
                 r.AddError(e.Message);
             }
         });
-        Iterations.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--iterations must be at least 1."); } });
-        Warmup.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 0) { r.AddError("--warmup must not be negative."); } });
-        Segments.Validators.Add(r => { if (r.GetValueOrDefault<int>() < SegmentedQueueGeometry.MinSegments) { r.AddError($"--segments must be at least {SegmentedQueueGeometry.MinSegments}."); } });
-        Slots.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--slots must be at least 1."); } });
+        Iterations.Whole(1, RunChecks.MaxMeasured, "one 8-byte sample each");
+        Warmup.Whole(0, RunChecks.MaxMeasured);
+        Segments.Whole(SegmentedQueueGeometry.MinSegments, SegmentedQueueGeometry.MaxSegments);
+        Slots.Whole(1, SegmentedQueueGeometry.MaxSlotsPerSegment);
         Idle.AcceptOnlyFromAmong([.. IdleStrategy.Names]);
-        Batch.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > BandwidthPeer.BlockMessages) { r.AddError($"--batch must be 1 to {BandwidthPeer.BlockMessages} messages."); } });
-        Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
+        Batch.Whole(1, BandwidthPeer.BlockMessages, "messages");
+        Timeout.Number(0.001, RunChecks.MaxTimeoutSeconds, "seconds");
     }
 
     public void AddTo(Command command)
@@ -86,31 +80,49 @@ internal sealed class PerfOptionSet
 
         Provider.AddTo(command);
         TwoHost.AddTo(command);
-        command.Validators.Add(r =>
+        CommandChecks.Add(command, (r, errors) =>
         {
-            if (new[] { r.GetValue(Sizes) is not null, r.GetValue(Size) is not null, r.GetValue(All) }.Count(b => b) > 1)
+            if (new[] { CommandChecks.Given(r, Sizes), CommandChecks.Given(r, Size), CommandChecks.Given(r, All) }.Count(b => b) > 1)
             {
-                r.AddError("Give the sizes one way: --sizes LIST, -s SIZE or -a.");
+                errors.Add("Give the sizes one way: --sizes LIST, -s SIZE or -a.");
             }
 
-            if (TwoHost.IsTwoHost(r) && r.GetValue(Provider.PeerDevice) is not null)
+            if (TwoHost.IsTwoHost(r) && CommandChecks.Given(r, Provider.PeerDevice))
             {
-                r.AddError("--peer-device runs both processes on this host; across two hosts each side names its own device with -d.");
+                errors.Add("--peer-device runs both processes on this host; across two hosts each side names its own device with -d.");
             }
+
+            // The largest size needs the largest ring: one line for the run, not one per size.
+            int largest = SizesOf(r).DefaultIfEmpty(0).Max();
+            RunChecks.Geometry(r, errors, Segments, Slots, largest, $"message size {largest}");
+
+            Provider.CheckTimeout(r, errors, Timeout);
+            if (r.GetValue(Iterations) is int measured)
+            {
+                RunChecks.Warmup(errors, Warmup, r.GetValue(Warmup), measured, Iterations.Name);
+            }
+
+            RunChecks.Cpus(r, errors, Cpus, oneHost: !IsTwoHost(r, Provider.Bind(r)));
         });
     }
+
+    /// <summary>perftest's way: a device without --peer-device (or a server address, or -p) is one side of a two-host
+    /// run. Shared memory takes the two-host form too, both sides on this host (it tests the same plumbing).</summary>
+    private bool IsTwoHost(ParseResult r, ProviderChoice provider) => TwoHost.IsTwoHost(r) || (provider.Name == "verbs" && provider.PeerDevice is null);
+
+    /// <summary>The sizes the command line asks for.</summary>
+    private IReadOnlyList<int> SizesOf(ParseResult r) =>
+        r.GetValue(All) ? AllSizes : r.GetValue(Size) is int size ? [size] : ParseSizes(r.GetValue(Sizes));
+
+    /// <summary>-a: every power of two from 2 to <see cref="AllSizesMax"/>.</summary>
+    public static IReadOnlyList<int> AllSizes { get; } = [.. Enumerable.Range(1, 16).Select(k => 1 << k)];
 
     public PerfOptions Bind(PerfTest test, ParseResult result)
     {
         int iterations = result.GetValue(Iterations) ?? (test == PerfTest.WriteLatency ? 100_000 : 2_000_000);
         ProviderChoice provider = Provider.Bind(result);
-        // perftest's way: a device without --peer-device (or a server address, or -p) is one side of a two-host run.
-        // Shared memory takes the two-host form too, both sides on this host (it tests the same plumbing).
-        bool twoHost = TwoHost.IsTwoHost(result) || (provider.Name == "verbs" && provider.PeerDevice is null);
-
-        IReadOnlyList<int> sizes = result.GetValue(All) ? [.. Enumerable.Range(1, 16).Select(k => 1 << k)]
-            : result.GetValue(Size) is int size ? [size]
-            : ParseSizes(result.GetValue(Sizes));
+        bool twoHost = IsTwoHost(result, provider);
+        IReadOnlyList<int> sizes = SizesOf(result);
         return new PerfOptions(
             test,
             sizes,

@@ -22,15 +22,20 @@ internal sealed class ProviderOptionSet
         command.Options.Add(Provider);
         command.Options.Add(Device);
         command.Options.Add(PeerDevice);
-        command.Validators.Add(r =>
+        CommandChecks.Add(command, (r, errors) =>
         {
-            // The provider's own token, not GetValue: an unknown provider is its option's error, not this one's.
-            bool verbs = r.GetResult(Provider)?.Tokens is [{ Value: "verbs" }];
-            if (verbs && r.GetValue(Device) is null)
+            if (r.GetValue(Provider) == "verbs" && r.GetValue(Device) is null)
             {
-                r.AddError("--provider verbs needs --device (e.g. rxe0; `rdmastack devices` lists them).");
+                errors.Add("--provider verbs needs --device (e.g. rxe0; `rdmastack devices` lists them).");
             }
         });
+    }
+
+    /// <summary>Refuses a --timeout below the heartbeat bound of the chosen provider's links (see <see cref="ProviderChoice"/>).</summary>
+    public void CheckTimeout(ParseResult r, ICollection<string> errors, Option<double> timeout)
+    {
+        bool verbs = Bind(r).Name == "verbs";
+        RunChecks.Timeout(r, errors, timeout, verbs ? ProviderChoice.VerbsHeartbeatTimeout : new FabricOptions().HeartbeatTimeout, verbs ? "the tool's verbs links" : "shared-memory links");
     }
 
     /// <summary>The provider chosen; a device without an explicit provider means verbs, as in perftest's <c>-d mlx5_0</c>.</summary>

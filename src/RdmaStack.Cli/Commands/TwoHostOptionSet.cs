@@ -27,9 +27,9 @@ internal sealed class TwoHostOptionSet
 
     public TwoHostOptionSet()
     {
-        IbPort.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 255) { r.AddError("--ib-port (-i) must be 1 to 255."); } });
-        GidIndex.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 0 or > 255) { r.AddError("--gid-index (-x) must be 0 to 255."); } });
-        Port.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 1 or > 65534) { r.AddError("--port (-p) must be 1 to 65534."); } });
+        IbPort.Whole(1, 255);
+        GidIndex.Whole(0, 255);
+        Port.Whole(1, 65534, "the drill's link 1 uses the next one");
     }
 
     public void AddTo(Command command)
@@ -43,9 +43,6 @@ internal sealed class TwoHostOptionSet
 
     /// <summary>Whether the command line asks for two hosts: a server address, or a TCP port.</summary>
     public bool IsTwoHost(ParseResult result) => result.GetValue(Server) is not null || result.GetValue(Port) is not null;
-
-    /// <summary>As <see cref="IsTwoHost(ParseResult)"/>, inside a command's validator.</summary>
-    public bool IsTwoHost(System.CommandLine.Parsing.CommandResult result) => result.GetValue(Server) is not null || result.GetValue(Port) is not null;
 
     /// <summary>The two-host settings; reads the secret.</summary>
     /// <exception cref="ArgumentException">No secret (the message says where to put it), or a secret file others can read.</exception>
@@ -82,7 +79,7 @@ internal sealed record TwoHost(string? Server, int TcpPort, int IbPort, int? Gid
 
     /// <summary>The links of this side: one per device, the server listening on every address at port + k, the client
     /// dialling the server there.</summary>
-    public IReadOnlyList<LinkOptions> Links(IReadOnlyList<string> devices) =>
+    public IReadOnlyList<LinkOptions> Links(IReadOnlyList<string?> devices) =>
     [
         .. devices.Select((device, k) => new LinkOptions
         {

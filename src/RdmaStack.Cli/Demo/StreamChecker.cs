@@ -10,6 +10,9 @@ namespace RdmaStack.Cli.Demo;
 /// </summary>
 internal struct StreamChecker(int size, long count) : IMessageHandler
 {
+    /// <summary>The longest stream a checker can follow: its bitmap is one array of bits.</summary>
+    public const int MaxCount = int.MaxValue - 1;
+
     private readonly BitArray _seen = new(checked((int)(count + 1)));
 
     /// <summary>Deliveries, repeats included.</summary>

@@ -31,7 +31,15 @@ internal sealed record DrillOptions(
 
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(0.5);
 
-    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan HeartbeatTimeout { get; init; } = DefaultHeartbeatTimeout;
+
+    /// <summary>The one-process drill's heartbeat bound.</summary>
+    public static TimeSpan DefaultHeartbeatTimeout { get; } = TimeSpan.FromMilliseconds(250);
 
     public TimeSpan LostWriteTimeout { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>A peer with no link connected this long (three heartbeat timeouts: the library re-dials a failed link at
+    /// once, and a link-down takes one link at a time) is gone; the two-process drill stops then, naming the cause,
+    /// rather than waiting out the stall timeout.</summary>
+    public TimeSpan GoneTimeout => HeartbeatTimeout * 3;
 }

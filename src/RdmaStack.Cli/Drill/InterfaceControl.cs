@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace RdmaStack.Cli.Drill;
 
@@ -10,17 +11,30 @@ namespace RdmaStack.Cli.Drill;
 /// </summary>
 /// <remarks>Taking an interface down makes the kernel delete every IPv4 route through it, in every table, and
 /// bringing it up restores only the kernel's own (its addresses' connected and local routes). The lab's policy
-/// routes (rxe traffic must cross the veth, not lo) would be gone, so <see cref="Down"/> first saves the routes
-/// the kernel will not restore and <see cref="Up"/> puts them back.</remarks>
-internal sealed class InterfaceControl : IDisposable
+/// routes (rxe traffic must cross the veth, not lo) would be gone, so <see cref="Down(int)"/> first saves the routes
+/// the kernel will not restore and <see cref="Up(int)"/> puts them back.</remarks>
+internal sealed class InterfaceControl : ILinkControl
 {
+    /// <summary>How long <see cref="ConfirmDown"/> waits for sysfs to show the interface down.</summary>
+    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(2);
     private readonly Process _ip;
+    private readonly IReadOnlyList<string> _names;
     private readonly HashSet<string> _down = [];
     private readonly Dictionary<string, IReadOnlyList<string>> _routes = [];
 
-    private InterfaceControl(Process ip) => _ip = ip;
+    private InterfaceControl(Process ip, IReadOnlyList<string> names)
+    {
+        _ip = ip;
+        _names = names;
+    }
 
-    public static InterfaceControl Start()
+    /// <inheritdoc/>
+    public string ConfirmationMeaning => "`ip` command -> sysfs operstate down (polled every 1 ms)";
+
+    /// <summary>Starts the long-lived `ip` for the interfaces of the links.</summary>
+    /// <param name="names">The interface of each link (link k is <paramref name="names"/>[k]).</param>
+    /// <returns>The control.</returns>
+    public static InterfaceControl Start(IReadOnlyList<string> names)
     {
         var info = new ProcessStartInfo("ip")
         {
@@ -33,8 +47,20 @@ internal sealed class InterfaceControl : IDisposable
         info.ArgumentList.Add("-batch");
         info.ArgumentList.Add("-");
         Process ip = Process.Start(info) ?? throw new InvalidOperationException("could not start `ip -batch -`");
-        return new InterfaceControl(ip);
+        return new InterfaceControl(ip, names);
     }
+
+    /// <inheritdoc/>
+    public string DescribeDown(int link) => $"ip link set {_names[link]} down";
+
+    /// <inheritdoc/>
+    public long Down(int link) => Down(_names[link]);
+
+    /// <inheritdoc/>
+    public long ConfirmDown(int link) => WaitFor(_names[link], down: true, ConfirmTimeout);
+
+    /// <inheritdoc/>
+    public long Up(int link) => Up(_names[link]);
 
     /// <summary>Whether <paramref name="name"/> reports itself up (/sys/class/net/NAME/operstate is not "down").</summary>
     public static bool IsUp(string name) =>
@@ -42,7 +68,7 @@ internal sealed class InterfaceControl : IDisposable
 
     /// <summary>Sends `link set NAME down`.</summary>
     /// <returns>The timestamp at which the command was handed to `ip`.</returns>
-    public long Down(string name)
+    private long Down(string name)
     {
         if (!_routes.ContainsKey(name))
         {
@@ -55,7 +81,7 @@ internal sealed class InterfaceControl : IDisposable
 
     /// <summary>Sends `link set NAME up`, then puts back the routes through it that the kernel does not restore.</summary>
     /// <returns>The timestamp at which `link set up` was handed to `ip`.</returns>
-    public long Up(string name)
+    private long Up(string name)
     {
         _down.Remove(name);
         long at = Send($"link set {name} up");
@@ -87,12 +113,13 @@ internal sealed class InterfaceControl : IDisposable
         return ParseRoutes(output);
     }
 
-    /// <summary>The port state an RDMA device reports in sysfs ("4: ACTIVE", "1: DOWN"), or null if unreadable.</summary>
-    public static string? PortState(string device)
+    /// <summary>The state port <paramref name="port"/> of an RDMA device reports in sysfs ("4: ACTIVE", "1: DOWN"), or
+    /// null if unreadable.</summary>
+    public static string? PortState(string device, int port)
     {
         try
         {
-            return File.ReadAllText($"/sys/class/infiniband/{device}/ports/1/state").Trim();
+            return File.ReadAllText(string.Create(CultureInfo.InvariantCulture, $"/sys/class/infiniband/{device}/ports/{port}/state")).Trim();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

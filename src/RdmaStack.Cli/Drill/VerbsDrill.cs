@@ -85,19 +85,31 @@ internal static class VerbsDrill
             if (confirm.Length > 0)
             {
                 PerfSizeResult c = LatencyStatistics.Summarize(confirm, 0, 1);
-                details.Add(string.Create(ic, $"           `ip` command -> sysfs operstate down: p50 {c.TTypicalNs / 1e6:0.00} ms, max {c.TMaxNs / 1e6:0.00} ms (polled every 1 ms)"));
+                details.Add(string.Create(ic, $"           {s.ConfirmedBy}: p50 {c.TTypicalNs / 1e6:0.00} ms, max {c.TMaxNs / 1e6:0.00} ms"));
             }
 
             if (s.ReestablishTicks.Length > 0)
             {
                 PerfSizeResult t = LatencyStatistics.Summarize(s.ReestablishTicks, 0, 1);
-                details.Add(string.Create(ic, $"re-established {s.Reestablished} links (ip link up -> new writer in place as standby): p50 {t.TTypicalNs / 1e6:0} ms, max {t.TMaxNs / 1e6:0} ms"));
+                details.Add(string.Create(ic, $"re-established {s.Reestablished} links (link-up -> new writer in place as standby): p50 {t.TTypicalNs / 1e6:0} ms, max {t.TMaxNs / 1e6:0} ms"));
             }
 
             details.Add(string.Create(ic, $"async events sender {s.AsyncEvents}, receiver {r?.AsyncEvents ?? 0}; receiver re-established {r?.Reestablished ?? 0} links"));
         }
 
         return (report, details);
+    }
+
+    /// <summary>The client's side of a two-host drill: its own figures and the receiver's verdict as it came back over
+    /// the fabric. The hosts share no clock, so there are no switchover times (the receiver's switches are counted,
+    /// not timed against the sender's detections).</summary>
+    internal static (DrillReport Report, IReadOnlyList<string> Details) CombineTwoHost(VerbsDrillOptions o, VerbsDrillSenderResult s)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(s);
+        VerbsDrillReceiverResult? r = s.Verdict is { } figures ? DrillVerdict.FromFigures(figures).ToReceiverResult(o.Drill.Count) : null;
+        string? missing = r is null && s.Error is null ? "the receiver's verdict did not come back" : null;
+        return Combine(o, s, r, missing, s.Seconds);
     }
 
     /// <summary>The kind of detection a failure reason names.</summary>

@@ -10,8 +10,11 @@ internal sealed record VerbsDrillSenderResult
     /// <summary>Per link-down: the moment the command reached `ip`.</summary>
     public long[] InjectedAt { get; init; } = [];
 
-    /// <summary>Per link-down: when the interface was seen down (sysfs operstate), or -1.</summary>
+    /// <summary>Per link-down: when it was seen to have taken effect (see <see cref="ConfirmedBy"/>), or -1.</summary>
     public long[] ConfirmedAt { get; init; } = [];
+
+    /// <summary>What <see cref="ConfirmedAt"/> measures from <see cref="InjectedAt"/>.</summary>
+    public string ConfirmedBy { get; init; } = "";
 
     /// <summary>Per link-down: the link taken down.</summary>
     public int[] Links { get; init; } = [];
@@ -33,7 +36,7 @@ internal sealed record VerbsDrillSenderResult
 
     public long Reestablished { get; init; }
 
-    /// <summary>Per re-establishment: `ip link set up` (or the start, for a link not taken down by us) to the
+    /// <summary>Per re-establishment: the link-up (or the start, for a link not taken down by us) to the
     /// new writer in place, ticks.</summary>
     public long[] ReestablishTicks { get; init; } = [];
 
@@ -43,6 +46,10 @@ internal sealed record VerbsDrillSenderResult
 
     public long AsyncEvents { get; init; }
 
+    /// <summary>Across two hosts: the receiver's verdict (<see cref="DrillVerdict"/>'s figures) as it came back over
+    /// the fabric; null on one host, or when it did not come.</summary>
+    public long[]? Verdict { get; init; }
+
     public double Seconds { get; init; }
 
     public string? Error { get; init; }
@@ -51,6 +58,9 @@ internal sealed record VerbsDrillSenderResult
 /// <summary>What the verbs drill's receiving process measured.</summary>
 internal sealed record VerbsDrillReceiverResult
 {
+    /// <summary>The messages the sender announced (the plan, the data stream's first message).</summary>
+    public long Expected { get; init; }
+
     public long Delivered { get; init; }
 
     public long Lost { get; init; }

@@ -1,20 +1,28 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using RdmaStack.Cli.Demo;
 using RdmaStack.Failover;
+using RdmaStack.Queues;
+using RdmaStack.Testing;
 
 namespace RdmaStack.Cli.Drill;
 
 /// <summary>
-/// The sending process of the verbs drill, a user of the library's public API: a publication over a fabric of two verbs
+/// The sending side of the two-process drill, a user of the library's public API: a publication over a fabric of two
 /// links. The library connects the links, detects each failure (error completions, failed posts, the devices' port
 /// errors, heartbeats), fails over, and re-establishes the failed link (waiting for its port, a fresh device context, a
 /// new handshake and queue pairs) as the new standby. The drill only owns the schedule: once both links are healthy it
-/// waits the seeded delay and takes the active link's interface down for real; once the link-down is detected it
-/// brings the interface back up; and it reports what the library did.
+/// waits the seeded delay and takes the active link down for real (<see cref="ILinkControl"/>); once the link-down is
+/// detected it brings the link back up; and it reports what the library did. The data stream's first message is the
+/// plan (the count of data messages, see <see cref="DrillNumbers"/>). Across two hosts the receiver's verdict comes
+/// back on a second stream, which this side reads once its own stream is acknowledged.
 /// </summary>
 internal sealed class VerbsDrillSender
 {
+    /// <summary>Appended to the drill's stream name for the verdict stream (receiver to sender, two hosts).</summary>
+    public const string VerdictSuffix = ".verdict";
+
     private const int Links = 2;
     private readonly VerbsDrillOptions _o;
     private readonly string _name;
@@ -27,7 +35,7 @@ internal sealed class VerbsDrillSender
     private readonly string?[] _detectedBy;
     private readonly long[] _failoverEpoch;
     private readonly long[] _upAt = new long[Links];
-    private readonly bool[] _interfaceDown = new bool[Links];
+    private readonly bool[] _linkDown = new bool[Links];
     private readonly Dictionary<string, int> _unexpectedReasons = [];
     private readonly List<long> _reestablishTicks = [];
     private int _epochPending = -1;
@@ -60,34 +68,47 @@ internal sealed class VerbsDrillSender
         Array.Fill(_confirmedAt, -1);
     }
 
+    /// <summary>How long the sender waits for the receiver to connect (a two-host client started before its server
+    /// keeps dialling for as long).</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(60);
+
     public VerbsDrillSenderResult Run()
     {
         var clock = Stopwatch.StartNew();
         long sent = 0;
+        long[]? verdict = null;
         Publication? writer = null;
-        using InterfaceControl interfaces = InterfaceControl.Start();
+        ILinkControl? links = null;
+        FaultInjector? faults = _o.Provider == ProviderKind.SharedMemory ? new FaultInjector(Links) : null;
         try
         {
-            using var fabric = Fabric.Connect(_o.FabricOptions(_o.SenderDevices));
+            HotThread.Pin("sender", _o.Drill.Cpus);
+            links = _o.CreateLinkControl(faults);
+            FabricOptions options = _o.FabricOptions(_o.SenderDevices);
+            using var fabric = Fabric.Connect(faults?.Attach(options) ?? options);
             writer = fabric.AddPublication(_name);
+            using Subscription? verdicts = _o.TwoHost is null ? null : fabric.AddSubscription(_name + VerdictSuffix);
             writer.LinkFailed += OnLinkFailed;
             writer.FailedOver += OnFailedOver;
             writer.LinkConnected += OnLinkConnected;
-            if (!writer.WaitForConnection(TimeSpan.FromSeconds(60)))
-            {
-                throw new TimeoutException("the receiver did not connect within 60 s");
-            }
-
-            var linkThread = new Thread(() => ManageLinks(interfaces)) { IsBackground = true, Name = "drill links" };
+            WaitConnected(writer, verdicts);
+            ILinkControl control = links;
+            var linkThread = new Thread(() => ManageLinks(control)) { IsBackground = true, Name = "drill links" };
             linkThread.Start();
             try
             {
-                sent = Stream(writer, interfaces);
+                sent = Stream(writer, verdicts, links);
             }
             finally
             {
                 _stop = true;
                 linkThread.Join();
+            }
+
+            if (verdicts is not null && _error is null)
+            {
+                verdict = ReceiveVerdict(writer, verdicts);
+                verdicts.Dispose(); // acknowledges the verdict at once
             }
 
             CloseResult closed = writer.Close(TimeSpan.FromSeconds(10));
@@ -96,9 +117,20 @@ internal sealed class VerbsDrillSender
                 _error ??= $"close: {closed}";
             }
         }
-        catch (Exception e) when (e is TransportException or InvalidOperationException or IOException or TimeoutException or ArgumentException)
+        catch (Exception e) when (e is TransportException or InvalidOperationException or IOException or TimeoutException or ArgumentException or Win32Exception)
         {
             _error ??= $"sender: {e.Message}";
+        }
+        finally
+        {
+            try
+            {
+                links?.Dispose();
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or Win32Exception)
+            {
+                _error ??= $"restoring the links: {e.Message}";
+            }
         }
 
         return new VerbsDrillSenderResult
@@ -106,6 +138,7 @@ internal sealed class VerbsDrillSender
             Injected = _injected,
             InjectedAt = _injectedAt[.._injected],
             ConfirmedAt = _confirmedAt[.._injected],
+            ConfirmedBy = links?.ConfirmationMeaning ?? "",
             Links = _victims[.._injected],
             DetectedAt = _detectedAt[.._injected],
             DetectedBy = _detectedBy[.._injected],
@@ -117,28 +150,65 @@ internal sealed class VerbsDrillSender
             ReestablishTicks = [.. _reestablishTicks],
             MessagesResent = writer?.MessagesResent ?? 0,
             Sent = sent,
+            Verdict = verdict,
             Seconds = clock.Elapsed.TotalSeconds,
             Error = _error,
         };
     }
 
-    /// <summary>The hot loop: offers the stream (holding the last tenth back until every link-down is done), does the
-    /// publication's housekeeping, injects the link-downs, and ends when the reader has acknowledged everything.</summary>
-    private long Stream(Publication writer, InterfaceControl interfaces)
+    /// <summary>Drives both streams until they are connected (the verdict stream too: a receiver that cannot answer
+    /// is found out before the stream, not after it).</summary>
+    private static void WaitConnected(Publication writer, Subscription? verdicts)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(ConnectTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (!writer.IsConnected || verdicts is { IsConnected: false })
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                // "Couldn't connect" is perftest's wording, which scripts that retry a client started too early look for.
+                throw new TimeoutException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Couldn't connect: the receiver did not connect within {ConnectTimeout.TotalSeconds:0} s (data stream {(writer.IsConnected ? "connected" : "not connected")}{(verdicts is null ? "" : $", verdict stream {(verdicts.IsConnected ? "connected" : "not connected")}")})"));
+            }
+
+            if (writer.DoWork() + (verdicts?.DoWork() ?? 0) == 0)
+            {
+                Thread.Sleep(1);
+            }
+        }
+    }
+
+    /// <summary>The hot loop: offers the plan, then the stream (holding the last tenth back until every link-down is
+    /// done), does the streams' housekeeping, injects the link-downs, and ends when the reader has acknowledged
+    /// everything.</summary>
+    /// <returns>The data messages sent.</returns>
+    private long Stream(Publication writer, Subscription? verdicts, ILinkControl links)
     {
         long count = _o.Drill.Count;
         long hold = count - (count / 10);
         long stallTicks = (long)(_o.Drill.StallTimeout.TotalSeconds * Stopwatch.Frequency);
+        long goneTicks = (long)(_o.Drill.GoneTimeout.TotalSeconds * Stopwatch.Frequency);
+        long disconnectedSince = 0;
         byte[] message = new byte[_o.Drill.Size];
         long sequence = 1;
         long lastProgress = Stopwatch.GetTimestamp();
         long lastAcknowledged = 0;
         int iteration = 0;
+        bool planned = false;
         while (!_stop)
         {
             bool sent = false;
             long limit = _faultsDone ? count : hold;
-            if (sequence <= limit)
+            if (!planned)
+            {
+                long status = DrillNumbers.Offer(writer, count);
+                planned = status > 0;
+                if (status < 0 && !QueueStatus.IsRetryable(status))
+                {
+                    throw new InvalidOperationException($"the plan could not be sent: {QueueStatus.Describe(status)}");
+                }
+            }
+            else if (sequence <= limit)
             {
                 DemoPayload.Fill(message, sequence);
                 if (writer.Offer(message) > 0)
@@ -152,8 +222,9 @@ internal sealed class VerbsDrillSender
             if (!sent || (++iteration & 31) == 0)
             {
                 writer.DoWork();
+                verdicts?.DoWork();
                 _state = string.Create(CultureInfo.InvariantCulture, $"writer {writer.Status}, links {writer.GetLinkState(0)}/{writer.GetLinkState(1)}, position {writer.Position}, acknowledged {writer.AcknowledgedPosition}");
-                MaybeInject(writer, interfaces);
+                MaybeInject(writer, links);
                 long acknowledged = writer.AcknowledgedPosition;
                 if (acknowledged != lastAcknowledged)
                 {
@@ -161,12 +232,20 @@ internal sealed class VerbsDrillSender
                     lastProgress = Stopwatch.GetTimestamp();
                 }
 
-                if (sequence > count && acknowledged >= count)
+                if (sequence > count && acknowledged > count) // the plan and every data message
                 {
                     break;
                 }
 
-                if (Stopwatch.GetTimestamp() - lastProgress > stallTicks)
+                long now = Stopwatch.GetTimestamp();
+                disconnectedSince = writer.IsConnected ? 0 : disconnectedSince == 0 ? now : disconnectedSince;
+                if (disconnectedSince != 0 && now - disconnectedSince > goneTicks)
+                {
+                    _error ??= string.Create(CultureInfo.InvariantCulture, $"the receiver is gone: no link connected for {_o.Drill.GoneTimeout.TotalSeconds:0.#} s ({_state})");
+                    break;
+                }
+
+                if (now - lastProgress > stallTicks)
                 {
                     _error ??= string.Create(CultureInfo.InvariantCulture, $"no progress for {_o.Drill.StallTimeout.TotalSeconds:0.#} s: sent {sequence - 1} of {count}, acknowledged {acknowledged} ({_state})");
                     break;
@@ -175,11 +254,46 @@ internal sealed class VerbsDrillSender
 
             if (!sent)
             {
-                Thread.Yield(); // TCG: leave the library's threads and `ip` their share of the two vCPUs
+                Thread.Yield(); // TCG: leave the library's threads and the link commands their share of the two vCPUs
             }
         }
 
         return sequence - 1;
+    }
+
+    /// <summary>Across two hosts, after the stream: reads the receiver's verdict (keeping the data stream's
+    /// housekeeping going), within the stall timeout.</summary>
+    /// <returns>The verdict's figures.</returns>
+    /// <exception cref="TimeoutException">It did not come in time.</exception>
+    /// <exception cref="InvalidOperationException">A message of it was not one number.</exception>
+    private long[] ReceiveVerdict(Publication writer, Subscription verdicts)
+    {
+        var reader = new DrillNumberReader(DrillVerdict.Figures);
+        long deadline = Stopwatch.GetTimestamp() + (long)(_o.Drill.StallTimeout.TotalSeconds * Stopwatch.Frequency);
+        while (!reader.IsComplete)
+        {
+            if (verdicts.Poll(ref reader, DrillVerdict.Figures) > 0)
+            {
+                continue;
+            }
+
+            if (reader.Malformed > 0)
+            {
+                throw new InvalidOperationException("the receiver's verdict is malformed (a message is not one 8-byte number)");
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"the receiver's verdict did not come within {_o.Drill.StallTimeout.TotalSeconds:0.#} s ({reader.Count} of {DrillVerdict.Figures} figures)"));
+            }
+
+            if (writer.DoWork() + verdicts.DoWork() == 0)
+            {
+                Thread.Sleep(1);
+            }
+        }
+
+        return reader.Values.ToArray();
     }
 
     /// <summary>On the hot thread: the library declared a link failed.</summary>
@@ -226,14 +340,15 @@ internal sealed class VerbsDrillSender
 
             Volatile.Write(ref _upAt[e.Link], 0);
             Interlocked.Increment(ref _reestablished);
-            _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  .. link {e.Link} re-established by the library in {Stopwatch.GetElapsedTime(up).TotalMilliseconds:0} ms after `ip link set up` (connection {e.Generation}: {e.Description})"));
+            _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  .. link {e.Link} re-established by the library in {Stopwatch.GetElapsedTime(up).TotalMilliseconds:0} ms after the link-up (connection {e.Generation}: {e.Description})"));
         }
     }
 
     /// <summary>On the hot thread, where the stream's state is exact: once every link is healthy and the last
-    /// link-down was detected, wait the seeded delay, then take the active link down. Handing `link set NAME down` to
-    /// the running `ip` is one short pipe write, so the hot thread does not block on it.</summary>
-    private void MaybeInject(Publication writer, InterfaceControl interfaces)
+    /// link-down was detected, wait the seeded delay, then take the active link down. The control only starts the
+    /// change (one pipe write to the running `ip`, or starting the operator's command), so the hot thread hardly
+    /// blocks on it.</summary>
+    private void MaybeInject(Publication writer, ILinkControl links)
     {
         int index = _injected;
         if (index >= _o.Drill.Failures)
@@ -244,7 +359,7 @@ internal sealed class VerbsDrillSender
 
         bool healthy = _awaiting < 0 && writer.Status == FailoverStatus.Active
             && writer.GetLinkState(0) != LinkState.Failed && writer.GetLinkState(1) != LinkState.Failed
-            && !Volatile.Read(ref _interfaceDown[0]) && !Volatile.Read(ref _interfaceDown[1]);
+            && !Volatile.Read(ref _linkDown[0]) && !Volatile.Read(ref _linkDown[1]);
         long now = Stopwatch.GetTimestamp();
         if (!healthy)
         {
@@ -268,15 +383,29 @@ internal sealed class VerbsDrillSender
         _awaitingLink = link;
         _awaiting = index;
         Volatile.Write(ref _detectionDeadline, now + (10 * Stopwatch.Frequency));
-        Volatile.Write(ref _interfaceDown[link], true);
-        _injectedAt[index] = interfaces.Down(_o.Interfaces[link]);
+        Volatile.Write(ref _linkDown[link], true);
+        _injectedAt[index] = links.Down(link);
         _nextInjectAt = 0;
         _injected = index + 1;
     }
 
     /// <summary>The drill's own thread: confirms and reports each link-down, watches for its detection, and brings the
-    /// interface back up once the link-down was detected; re-establishing the link is the library's work.</summary>
-    private void ManageLinks(InterfaceControl interfaces)
+    /// link back up once the link-down was detected; re-establishing the link is the library's work. A link command
+    /// that fails stops the drill with its message.</summary>
+    private void ManageLinks(ILinkControl links)
+    {
+        try
+        {
+            ManageLinksLoop(links);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or Win32Exception)
+        {
+            _error ??= $"link control: {e.Message}";
+            _stop = true;
+        }
+    }
+
+    private void ManageLinksLoop(ILinkControl links)
     {
         int confirmed = 0;
         int restored = 0;
@@ -285,9 +414,9 @@ internal sealed class VerbsDrillSender
             if (confirmed < _injected)
             {
                 int index = confirmed++;
-                string name = _o.Interfaces[_victims[index]];
-                _confirmedAt[index] = InterfaceControl.WaitFor(name, down: true, TimeSpan.FromSeconds(2));
-                _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  .. link-down {index + 1}/{_o.Drill.Failures}: ip link set {name} down (link {_victims[index]}, was active; {_state})"));
+                int link = _victims[index];
+                _confirmedAt[index] = links.ConfirmDown(link);
+                _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  .. link-down {index + 1}/{_o.Drill.Failures}: {links.DescribeDown(link)} (link {link}, was active; {_state})"));
             }
 
             if (restored < confirmed && _awaiting != restored)
@@ -296,12 +425,12 @@ internal sealed class VerbsDrillSender
                 int link = _victims[index];
                 string how = _detectedAt[index] < 0 ? "not detected" : string.Create(CultureInfo.InvariantCulture, $"detected after {(_detectedAt[index] - _injectedAt[index]) * 1000.0 / Stopwatch.Frequency:0.0} ms: {_detectedBy[index]}");
                 _progress.WriteLine($"  .. link-down {index + 1}: {how}");
-                BringUp(interfaces, link);
+                BringUp(links, link);
             }
 
             if (_awaiting >= 0 && Stopwatch.GetTimestamp() > Volatile.Read(ref _detectionDeadline))
             {
-                _error ??= $"link {_awaitingLink} went down ({_o.Interfaces[_awaitingLink]}) and the library did not declare it failed within 10 s ({_state})";
+                _error ??= $"link {_awaitingLink} went down ({links.DescribeDown(_awaitingLink)}) and the library did not declare it failed within 10 s ({_state})";
                 _stop = true;
             }
 
@@ -309,18 +438,21 @@ internal sealed class VerbsDrillSender
         }
     }
 
-    /// <summary>Lets the port notice the link-down first (rxe reports it about 0.2 s later, real NICs sooner), then
-    /// takes the interface up again.</summary>
-    private void BringUp(InterfaceControl interfaces, int link)
+    /// <summary>Lets the port notice the link-down first (rxe reports it about 0.2 s later, real NICs sooner; over
+    /// shared memory there is no port), then brings the link up again.</summary>
+    private void BringUp(ILinkControl links, int link)
     {
-        string device = _o.SenderDevices[link];
-        long deadline = Environment.TickCount64 + 2000;
-        while (InterfaceControl.PortState(device)?.Contains("ACTIVE", StringComparison.Ordinal) == true && Environment.TickCount64 < deadline && !_stop)
+        if (_o.Provider == ProviderKind.Verbs)
         {
-            Thread.Sleep(5);
+            string device = _o.SenderDevices[link];
+            long deadline = Environment.TickCount64 + 2000;
+            while (InterfaceControl.PortState(device, _o.IbPort)?.Contains("ACTIVE", StringComparison.Ordinal) == true && Environment.TickCount64 < deadline && !_stop)
+            {
+                Thread.Sleep(5);
+            }
         }
 
-        Volatile.Write(ref _upAt[link], interfaces.Up(_o.Interfaces[link]));
-        Volatile.Write(ref _interfaceDown[link], false);
+        Volatile.Write(ref _upAt[link], links.Up(link));
+        Volatile.Write(ref _linkDown[link], false);
     }
 }

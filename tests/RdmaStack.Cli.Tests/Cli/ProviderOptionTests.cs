@@ -21,12 +21,12 @@ public class ProviderOptionTests
     {
         (ProviderOptionSet set, Command command) = NewCommand();
         ParseResult first = command.Parse("--provider verbs --device rxe0 --peer-device rxe1");
-        Assert.Empty(first.Errors);
+        Assert.Empty(CommandChecks.Errors(first));
         ProviderChoice choice = set.Bind(first);
 
         ParseResult again = command.Parse([.. ProviderOptionSet.ToArguments(choice)]);
 
-        Assert.Empty(again.Errors);
+        Assert.Empty(CommandChecks.Errors(again));
         Assert.Equal(choice, set.Bind(again));
         Assert.Equal(new ProviderChoice("verbs", "rxe0", "rxe1"), choice);
         Assert.Equal("verbs provider, rxe0 -> rxe1", choice.Description);
@@ -67,6 +67,6 @@ public class ProviderOptionTests
 
         ParseResult result = command.Parse(arguments);
 
-        Assert.Contains(result.Errors, e => e.Message.Contains(named, StringComparison.Ordinal));
+        Assert.Contains(CommandChecks.Errors(result), e => e.Contains(named, StringComparison.Ordinal));
     }
 }

@@ -26,7 +26,7 @@ public class VerbsDrillTests
     public void Verbs_provider_has_lab_defaults_and_tcg_timing()
     {
         (DrillOptionSet set, ParseResult result) = Parse("--provider verbs --seed 9");
-        Assert.Empty(result.Errors);
+        Assert.Empty(CommandChecks.Errors(result));
         VerbsDrillOptions o = set.BindVerbs(result);
         Assert.Equal(VerbsDrillOptions.DefaultFailures, o.Drill.Failures);
         Assert.Equal(VerbsDrillOptions.DefaultCount, o.Drill.Count);
@@ -46,7 +46,7 @@ public class VerbsDrillTests
     public void Shared_memory_defaults_are_unchanged()
     {
         (DrillOptionSet set, ParseResult result) = Parse("--seed 1");
-        Assert.Empty(result.Errors);
+        Assert.Empty(CommandChecks.Errors(result));
         DrillOptions o = set.Bind(result);
         Assert.False(set.IsVerbs(result));
         Assert.Equal(200, o.Failures);
@@ -62,7 +62,7 @@ public class VerbsDrillTests
     [InlineData("--provider verbs --interfaces vethA,")]
     [InlineData("--provider verbs --delay 900,300")]
     [InlineData("--provider rdma")]
-    public void Rejects_bad_verbs_options(string line) => Assert.NotEmpty(Parse(line).Result.Errors);
+    public void Rejects_bad_verbs_options(string line) => Assert.NotEmpty(CommandChecks.Errors(Parse(line).Result));
 
     [Fact]
     public void Peer_arguments_round_trip()
@@ -70,7 +70,7 @@ public class VerbsDrillTests
         (DrillOptionSet set, ParseResult result) = Parse("--provider verbs --seed 42 --failures 3 --count 6400 --device a,b --peer-device c,d --interfaces e,f --ack-timeout 10 --retry-count 2 --delay 5,50");
         VerbsDrillOptions o = set.BindVerbs(result);
         (DrillOptionSet peerSet, ParseResult peer) = Parse(string.Join(' ', o.ToPeerArguments()));
-        Assert.Empty(peer.Errors);
+        Assert.Empty(CommandChecks.Errors(peer));
         VerbsDrillOptions back = peerSet.BindVerbs(peer);
         Assert.Equal((3, 42, 6400L, 4, 64, 64), (back.Drill.Failures, back.Drill.Seed, back.Drill.Count, back.Drill.Segments, back.Drill.Slots, back.Drill.Size));
         Assert.Equal(o.Drill.StallTimeout, back.Drill.StallTimeout);
