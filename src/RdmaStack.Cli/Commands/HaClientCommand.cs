@@ -17,6 +17,12 @@ internal static class HaClientCommand
         var rate = new Option<int>("--rate") { Description = "Orders per second while streaming", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "The order flow's seed", DefaultValueFactory = _ => 1 };
         var log = new Option<string>("--log") { Description = "Where the requests and replies go at the end", Required = true };
+        client.Whole(0L, int.MaxValue);
+        latency.Whole(0, RunChecks.MaxMeasured, "one sample each");
+        warmup.Whole(0, RunChecks.MaxMeasured);
+        window.Whole(1, HaLimits.MaxWindow);
+        rate.Whole(1, HaLimits.MaxRate, "orders per second");
+        seed.Whole(0, int.MaxValue);
         var command = new Command("client", "One client of `ha demo` (started by it)") { Hidden = true };
         settings.AddTo(command);
         member.AddTo(command);

@@ -23,17 +23,14 @@ internal static class HaDemoCommand
         var rate = new Option<int>("--rate") { Description = "Orders per second each client sends while streaming", DefaultValueFactory = _ => 2_000 };
         var seed = new Option<int?>("--seed") { Description = "Seeds the order flows and the kill moments (random if not given; printed)" };
         var timeout = new Option<double>("--timeout") { Description = "Seconds one step (a promotion, a rejoin, a drain) may take", DefaultValueFactory = _ => 30 };
-        foreach (Option<int> option in new[] { clients, kills, window, rate })
-        {
-            option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError($"{option.Name} must be at least 1."); } });
-        }
-
-        foreach (Option<int> option in new[] { latency, warmup })
-        {
-            option.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError($"{option.Name} must not be negative."); } });
-        }
-
-        timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
+        clients.Whole(1, HaLimits.MaxClients);
+        latency.Whole(0, RunChecks.MaxMeasured, "one sample each");
+        warmup.Whole(0, RunChecks.MaxMeasured);
+        kills.Whole(1, HaLimits.MaxKills);
+        window.Whole(1, HaLimits.MaxWindow);
+        rate.Whole(1, HaLimits.MaxRate, "orders per second");
+        seed.Whole(0, int.MaxValue);
+        timeout.Number(0.001, RunChecks.MaxTimeoutSeconds, "seconds");
         var command = new Command(
             "demo",
             "Replicated order matching in separate processes: kill the primary with SIGKILL mid-stream, again and again, and audit every order");

@@ -13,6 +13,12 @@ internal sealed class HaMemberOptionSet
 
     public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds one step may take", DefaultValueFactory = _ => 30 };
 
+    public HaMemberOptionSet()
+    {
+        Servers.Whole(1, 2);
+        Timeout.Number(0.001, RunChecks.MaxTimeoutSeconds, "seconds");
+    }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Service);

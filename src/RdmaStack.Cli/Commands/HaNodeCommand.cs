@@ -18,6 +18,9 @@ internal static class HaNodeCommand
         var ledger = new Option<string>("--ledger") { Description = "The reference-price ledger file", Required = true };
         var capacity = new Option<long>("--ledger-capacity") { Description = "The highest sequence the ledger holds", DefaultValueFactory = _ => 1L << 24 };
         var window = new Option<int>("--session-window") { Description = "Replies each client session keeps for resends", DefaultValueFactory = _ => 64 };
+        server.Whole(0, 1);
+        capacity.Whole(1L, 1L << 40, "sequences");
+        window.Whole(1, HaLimits.MaxWindow * 64, "replies per client");
         var command = new Command("node", "One server of `ha demo` (started by it)") { Hidden = true };
         settings.AddTo(command);
         member.AddTo(command);

@@ -32,6 +32,9 @@ internal static class HaQuorumCommand
         var index = new Option<int>("--index") { Description = "processor: its index", DefaultValueFactory = _ => 0 };
         var incarnation = new Option<long>("--incarnation") { Description = "processor: which start", DefaultValueFactory = _ => 1 };
         var clientId = new Option<long>("--client-id") { Description = "client: its id", DefaultValueFactory = _ => 1 };
+        index.Whole(0, HighAvailability.Quorum.QuorumOptions.MaxProcessors - 1);
+        incarnation.Whole(1L, int.MaxValue);
+        clientId.Whole(0L, int.MaxValue);
         var command = new Command("peer", "One process of `rdmastack ha quorum`") { Hidden = true };
         command.Options.Add(role);
         command.Options.Add(name);

@@ -55,21 +55,24 @@ internal sealed class HaQuorumOptionSet
     {
         Provider.AcceptOnlyFromAmong("shm", "verbs");
         Idle.AcceptOnlyFromAmong([.. Threading.IdleStrategy.Names]);
-        Processors.Validators.Add(r =>
-        {
-            int n = r.GetValueOrDefault<int>();
-            if (n is < 1 or > HighAvailability.Quorum.QuorumOptions.MaxProcessors)
-            {
-                r.AddError($"--processors must be 1 to {HighAvailability.Quorum.QuorumOptions.MaxProcessors}.");
-            }
-        });
-        Clients.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--clients must be at least 1."); } });
-        Count.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--count must be at least 1."); } });
-        InFlight.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--in-flight must be at least 1."); } });
-        CorruptEvery.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--corrupt-every must be at least 1."); } });
-        SlowMicros.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) { r.AddError("--slow-us must not be negative."); } });
-        Timeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--timeout must be positive."); } });
-        StartTimeout.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError("--start-timeout must be positive."); } });
+        int last = HighAvailability.Quorum.QuorumOptions.MaxProcessors - 1;
+        Processors.Whole(1, HighAvailability.Quorum.QuorumOptions.MaxProcessors);
+        Quorum.Whole(0, HighAvailability.Quorum.QuorumOptions.MaxProcessors, "0: a majority");
+        Clients.Whole(1, HaLimits.MaxClients);
+        Count.Whole(1, RunChecks.MaxMeasured);
+        InFlight.Whole(1, HaLimits.MaxWindow);
+        KillProcessor.Whole(0, last);
+        KillAfter.Whole(1L, (long)HaLimits.MaxClients * RunChecks.MaxMeasured, "answers");
+        RestartAfter.Whole(-1, (int)HaSettingsOptionSet.MaxMilliseconds, "milliseconds; -1: never");
+        CorruptProcessor.Whole(0, last);
+        CorruptEvery.Whole(1, int.MaxValue);
+        SlowProcessor.Whole(0, last);
+        SlowMicros.Whole(0, 1_000_000, "microseconds");
+        HeartbeatTimeout.Whole(1, (int)HaSettingsOptionSet.MaxMilliseconds, "milliseconds");
+        LinkTimeout.Whole(1, (int)HaSettingsOptionSet.MaxMilliseconds, "milliseconds");
+        StartTimeout.Number(0.001, RunChecks.MaxTimeoutSeconds, "seconds");
+        Timeout.Number(0.001, RunChecks.MaxTimeoutSeconds, "seconds");
+        Seed.Whole(0, int.MaxValue);
     }
 
     public void AddTo(Command command)
@@ -83,27 +86,26 @@ internal sealed class HaQuorumOptionSet
             command.Options.Add(option);
         }
 
-        command.Validators.Add(r =>
+        CommandChecks.Add(command, (r, errors) =>
         {
-            // A command validator sees only the options given: the others are at their defaults.
-            int n = r.GetResult(Processors) is null ? DefaultProcessors : r.GetValue(Processors);
-            foreach ((Option<int?> option, string name) in new[] { (KillProcessor, "--kill-processor"), (CorruptProcessor, "--corrupt-processor"), (SlowProcessor, "--slow-processor") })
+            int n = r.GetValue(Processors);
+            foreach (Option<int?> option in new[] { KillProcessor, CorruptProcessor, SlowProcessor })
             {
-                if (r.GetValue(option) is int index && (index < 0 || index >= n))
+                if (r.GetValue(option) is int index && index >= n)
                 {
-                    r.AddError($"{name} {index}: the processors are 0 to {n - 1}.");
+                    errors.Add($"{option.Name} {index}: the processors are 0 to {n - 1}.");
                 }
             }
 
             int quorum = r.GetValue(Quorum);
             if (quorum != 0 && (quorum <= n / 2 || quorum > n))
             {
-                r.AddError($"--quorum {quorum}: from a majority, {(n / 2) + 1}, to --processors, {n} (or 0 for the majority).");
+                errors.Add($"--quorum {quorum}: from a majority, {(n / 2) + 1}, to --processors, {n} (or 0 for the majority).");
             }
 
-            if (r.GetResult(Provider)?.Tokens is [{ Value: "verbs" }] && r.GetValue(Device) is null)
+            if (r.GetValue(Provider) == "verbs" && r.GetValue(Device) is null)
             {
-                r.AddError("--provider verbs needs --device (e.g. rxe0; `rdmastack devices` lists them).");
+                errors.Add("--provider verbs needs --device (e.g. rxe0; `rdmastack devices` lists them).");
             }
         });
     }

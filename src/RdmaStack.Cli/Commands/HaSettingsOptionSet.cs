@@ -6,6 +6,9 @@ namespace RdmaStack.Cli.Commands;
 /// <summary>The options every process of `rdmastack ha demo` shares: provider and devices, failure bounds.</summary>
 internal sealed class HaSettingsOptionSet
 {
+    /// <summary>The longest bound any of these options takes: an hour, in milliseconds.</summary>
+    public const double MaxMilliseconds = 3_600_000;
+
     public ProviderOptionSet Provider { get; } = new();
 
     public Option<double> Heartbeat { get; } = new("--heartbeat-ms") { Description = "The primary's heartbeat to the backup when it sends nothing else (ms)", DefaultValueFactory = _ => 1 };
@@ -20,7 +23,7 @@ internal sealed class HaSettingsOptionSet
     {
         foreach (Option<double> option in new[] { Heartbeat, PromotionTimeout, BackupTimeout, LinkTimeout })
         {
-            option.Validators.Add(r => { if (r.GetValueOrDefault<double>() <= 0) { r.AddError($"{option.Name} must be positive."); } });
+            option.Number(0.01, MaxMilliseconds, "milliseconds");
         }
     }
 
