@@ -23,6 +23,9 @@ internal sealed class QuorumProcess : IDisposable
 
     public bool Killed { get; private set; }
 
+    /// <summary>When the process was started (a <see cref="Stopwatch"/> timestamp).</summary>
+    public long StartedAt { get; private set; }
+
     public bool HasExited => Process.HasExited;
 
     public static QuorumProcess Start(string label, IEnumerable<string> arguments, Action<string, string> onLine, Action<string>? onProgress = null)
@@ -56,6 +59,7 @@ internal sealed class QuorumProcess : IDisposable
                 onLine(label, e.Data);
             }
         };
+        peer.StartedAt = Stopwatch.GetTimestamp();
         peer.Process.Start();
         peer.Process.BeginOutputReadLine();
         peer.Process.BeginErrorReadLine();
