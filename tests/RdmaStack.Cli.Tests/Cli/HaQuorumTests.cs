@@ -50,6 +50,6 @@ public class HaQuorumTests
         Command command = HaQuorumCommand.Create();
         ParseResult result = command.Parse(arguments);
 
-        Assert.Contains(result.Errors, e => e.Message.Contains(error, StringComparison.Ordinal));
+        Assert.Contains(CommandChecks.Errors(result), e => e.Contains(error, StringComparison.Ordinal));
     }
 }

@@ -69,7 +69,9 @@ public class HaProcessTests(ITestOutputHelper output)
         Assert.Equal(primary.LastSequence, backup.LastSequence);
         Assert.Equal(primary.StateDigest, backup.StateDigest);
         Assert.Null(backup.Divergence);
-        Assert.True(primary.RepeatsAnswered >= 450, $"{primary.RepeatsAnswered} repeats answered from records");
+        // Every resend is answered from a record; on a loaded host a false promotion may move the service between the
+        // servers while the client resends, so the answers are counted on both.
+        Assert.True(primary.RepeatsAnswered + backup.RepeatsAnswered >= 450, $"{primary.RepeatsAnswered} + {backup.RepeatsAnswered} repeats answered from records");
         using var ledger = new SharedReferencePriceService(processes.Ledger, 1 << 20);
         Assert.Equal(0, ledger.Summarize().KeysCalledTwice); // each external call key reached the service once
     }
