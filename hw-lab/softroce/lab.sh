@@ -11,7 +11,7 @@
 # with the suite's status. Network: only the guest's own veth links and loopback; the guest has no NIC.
 #
 # Environment: RDMASTACK_LAB_CACHE (kernel cache; default /var/cache/rdmastack-lab when writable, else
-# ${XDG_CACHE_HOME:-~/.cache}/rdmastack-lab), RDMASTACK_LAB_TIMEOUT (seconds, default 1500), RDMASTACK_LAB_SMP (2).
+# ${XDG_CACHE_HOME:-~/.cache}/rdmastack-lab), RDMASTACK_LAB_TIMEOUT (seconds, default 3600), RDMASTACK_LAB_SMP (2).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -96,7 +96,7 @@ start=$(date +%s)
 # ping-pong in the guest went from 8.9 to 5.3 us p50 with the TSC). perftest reads the TSC directly either way.
 # RDMASTACK_LAB_APPEND adds kernel parameters.
 set +e
-timeout "${RDMASTACK_LAB_TIMEOUT:-1500}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -machine q35 \
+timeout "${RDMASTACK_LAB_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -machine q35 \
   -smp "${RDMASTACK_LAB_SMP:-2}" -m 4G -nographic -no-reboot -nic none \
   -kernel "$CACHE/kroot/boot/vmlinuz-$KVER" -initrd "$WORK/initramfs.cpio.gz" \
   -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable clocksource=tsc ${RDMASTACK_LAB_APPEND:-} rdmastack_suite=$SUITE rdmastack_repo=$ROOT" \

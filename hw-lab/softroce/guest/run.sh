@@ -17,7 +17,9 @@ if ! bash "$GUEST/network.sh" > "$RESULTS/network.txt" 2>&1; then
 fi
 log "$(rdma link show | grep -c 'state ACTIVE') rxe links active"
 rc=0
-suites=("$SUITE"); [ "$SUITE" = all ] && suites=(devices tests demo drill hwlab ha quorum)
+# "ha" is not in all yet: its replicated phase stalls under TCG ("client did not finish its timed orders", issue 12);
+# it runs alone with ./build.sh lab ha.
+suites=("$SUITE"); [ "$SUITE" = all ] && suites=(devices tests demo drill hwlab quorum)
 for s in "${suites[@]}"; do
   bash "$GUEST/suite-$s.sh"; src=$?
   echo $src > "$RESULTS/suite-$s.rc"
