@@ -20,7 +20,6 @@ internal sealed class ReplicaCluster : IDisposable
     private readonly Func<IDeterministicEngine> _engines;
     private readonly List<OrderFlow> _flows = [];
     private readonly List<ServerSlot> _slots = [];
-    private readonly byte[] _request = new byte[OrderRequests.MaxLength];
     private int _journals;
 
     public ReplicaCluster(Func<IDeterministicEngine>? engines = null)
@@ -143,49 +142,8 @@ internal sealed class ReplicaCluster : IDisposable
     /// Drives every client until each submitted <paramref name="perClient"/> requests in all and has every one
     /// answered; fails if a replica failed or the deadline passed.
     /// </summary>
-    public void Drive(int perClient, TimeSpan? deadline = null)
-    {
-        IIdleStrategy idle = IdleStrategy.Backoff(50, 20, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1));
-        DateTime end = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            int work = 0;
-            bool done = true;
-            for (int i = 0; i < Clients.Count; i++)
-            {
-                ReplicaClient client = Clients[i];
-                OrderFlow flow = _flows[i];
-                work += client.Poll(ref flow);
-                while (flow.Submitted < perClient)
-                {
-                    int length = flow.Next(_request);
-                    long sequence = client.Submit(_request.AsSpan(0, length));
-                    if (sequence == 0)
-                    {
-                        break;
-                    }
-
-                    flow.Requests.Add(sequence, _request.AsSpan(0, length).ToArray());
-                    work++;
-                }
-
-                done &= flow.Submitted >= perClient && client.Unanswered == 0;
-            }
-
-            ThrowIfFailed();
-            if (done)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > end)
-            {
-                throw new TimeoutException($"clients not done: unanswered {string.Join(", ", Clients.Select(c => c.Unanswered))}; {Describe()}");
-            }
-
-            idle.Idle(work);
-        }
-    }
+    public void Drive(int perClient, TimeSpan? deadline = null) =>
+        ClientDriver.Drive(Clients, _flows, perClient, deadline ?? TimeSpan.FromSeconds(90), ThrowIfFailed, Describe);
 
     /// <summary>Waits until <paramref name="condition"/> holds (polling the clients meanwhile).</summary>
     public void WaitUntil(Func<bool> condition, string what, TimeSpan? deadline = null)

@@ -16,7 +16,6 @@ internal sealed class FabricReplicaSet : IDisposable
 {
     public const int MaxMessage = 512;
 
-    private readonly byte[] _request = new byte[OrderRequests.MaxLength];
     private readonly List<Fabric> _clientFabrics = [];
 
     public FabricReplicaSet(int servers = 2)
@@ -78,49 +77,8 @@ internal sealed class FabricReplicaSet : IDisposable
     }
 
     /// <summary>Drives every client until each has <paramref name="perClient"/> requests submitted and answered.</summary>
-    public void Drive(int perClient, TimeSpan? deadline = null)
-    {
-        IIdleStrategy idle = IdleStrategy.Backoff(50, 20, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1));
-        DateTime end = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(90));
-        while (true)
-        {
-            int work = 0;
-            bool done = true;
-            for (int i = 0; i < Clients.Count; i++)
-            {
-                ReplicaClient client = Clients[i];
-                OrderFlow flow = Flows[i];
-                work += client.Poll(ref flow);
-                while (flow.Submitted < perClient)
-                {
-                    int length = flow.Next(_request);
-                    long sequence = client.Submit(_request.AsSpan(0, length));
-                    if (sequence == 0)
-                    {
-                        break;
-                    }
-
-                    flow.Requests.Add(sequence, _request.AsSpan(0, length).ToArray());
-                    work++;
-                }
-
-                done &= flow.Submitted >= perClient && client.Unanswered == 0;
-            }
-
-            ThrowIfFailed();
-            if (done)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > end)
-            {
-                throw new TimeoutException($"clients not done: unanswered {string.Join(", ", Clients.Select(c => c.Unanswered))}; {Describe()}");
-            }
-
-            idle.Idle(work);
-        }
-    }
+    public void Drive(int perClient, TimeSpan? deadline = null) =>
+        ClientDriver.Drive(Clients, Flows, perClient, deadline ?? TimeSpan.FromSeconds(90), ThrowIfFailed, Describe);
 
     /// <summary>Waits until <paramref name="condition"/> holds, polling the clients meanwhile (they own streams).</summary>
     public void WaitUntil(Func<bool> condition, string what, TimeSpan? deadline = null)
