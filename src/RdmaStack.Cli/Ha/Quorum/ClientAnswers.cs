@@ -2,12 +2,13 @@ using System.Buffers;
 using System.Diagnostics;
 using HdrHistogram;
 using RdmaStack.HighAvailability.Quorum;
+using RdmaStack.Samples.OrderMatching;
 
 namespace RdmaStack.Cli.Ha.Quorum;
 
 /// <summary>A client process's replies: each recorded for the answer check, counted by status, checked to come once
 /// and for a message that was sent, and timed from its send.</summary>
-internal sealed class ClientAnswers(OrderSource source, int count) : IQuorumReplyHandler
+internal sealed class ClientAnswers(OrderGenerator source, int count) : IQuorumReplyHandler
 {
     private readonly long[] _sentAt = new long[count + 1];
     private readonly bool[] _answered = new bool[count + 1];
@@ -58,7 +59,7 @@ internal sealed class ClientAnswers(OrderSource source, int count) : IQuorumRepl
         {
             case QuorumReplyStatus.Agreed:
                 Agreed++;
-                source.Learn(reply.Response);
+                source.OnReply(reply.Response);
                 break;
             case QuorumReplyStatus.NoQuorum:
                 NoQuorum++;

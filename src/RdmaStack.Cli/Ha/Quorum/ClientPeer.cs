@@ -14,7 +14,7 @@ internal static class ClientPeer
     public static int Run(QuorumRunOptions run, string service, string directory, long clientId, TextWriter console)
     {
         QuorumOptions options = QuorumPeerSettings.Options(run);
-        var source = new OrderSource(run.Seed + (int)clientId);
+        var source = new OrderGenerator(run.Seed + (int)clientId);
         var answers = new ClientAnswers(source, run.Count);
         string? error = null;
         var watch = Stopwatch.StartNew();
@@ -57,7 +57,7 @@ internal static class ClientPeer
         return error is null ? 0 : 1;
     }
 
-    private static string? Stream(QuorumClient client, QuorumRunOptions run, ClientAnswers answers, OrderSource source)
+    private static string? Stream(QuorumClient client, QuorumRunOptions run, ClientAnswers answers, OrderGenerator source)
     {
         IIdleStrategy idle = QuorumPeerSettings.Options(run).IdleStrategy();
         Span<byte> order = stackalloc byte[OrderRequests.MaxLength];
