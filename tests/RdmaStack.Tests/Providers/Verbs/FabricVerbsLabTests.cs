@@ -66,9 +66,11 @@ public sealed class FabricVerbsLabTests
         VerbsLab.RequireDevices("rxe0", "rxe1", "rxe2", "rxe3");
 
         // Slow heartbeats and an idle stream: nothing is in flight when the interface goes down, so what finds the
-        // failure first is the device's asynchronous event (IBV_EVENT_PORT_ERR), not an error completion.
-        using var writing = RdmaStack.Fabric.Connect(Options("rxe0", "rxe2", TimeSpan.FromMilliseconds(500)));
-        using var reading = RdmaStack.Fabric.Connect(Options("rxe1", "rxe3", TimeSpan.FromMilliseconds(500)));
+        // failure first is the device's asynchronous event (IBV_EVENT_PORT_ERR), not an error completion. Every 3 s:
+        // with a heartbeat every 500 ms, a starved guest (TCG) once drained the event only after a heartbeat's write
+        // had failed (error completion ~70 ms after the post), and the link was already failed by then.
+        using var writing = RdmaStack.Fabric.Connect(Options("rxe0", "rxe2", TimeSpan.FromSeconds(3)));
+        using var reading = RdmaStack.Fabric.Connect(Options("rxe1", "rxe3", TimeSpan.FromSeconds(3)));
         StreamPair s = StreamPair.Open(writing, reading, StreamPair.NewName());
         s.WaitAllLinksUp();
         s.Stream(500);
