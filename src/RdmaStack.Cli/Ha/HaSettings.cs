@@ -57,6 +57,11 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
 
     public bool IsVerbs => Provider.Name == "verbs";
 
+    /// <summary>How long a joining backup waits for the state before it asks again: 100 ms, or the promotion bound
+    /// when that is longer (a host slow enough to need a long bound is slow to answer too, and each request asked
+    /// again is a whole state transfer more).</summary>
+    public TimeSpan JoinRetryInterval => PromotionTimeout > TimeSpan.FromMilliseconds(100) ? PromotionTimeout : TimeSpan.FromMilliseconds(100);
+
     /// <summary>A replica's settings.</summary>
     public ReplicaOptions Replica(ReplicaRole role, string journal, int sessionWindow) => new()
     {
@@ -66,7 +71,7 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
         HeartbeatInterval = HeartbeatInterval,
         PromotionTimeout = PromotionTimeout,
         BackupTimeout = BackupTimeout,
-        JoinRetryInterval = TimeSpan.FromMilliseconds(100),
+        JoinRetryInterval = JoinRetryInterval,
         JournalPath = journal,
         IdleStrategy = NewIdleStrategy,
     };
