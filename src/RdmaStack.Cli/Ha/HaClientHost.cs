@@ -10,8 +10,10 @@ using RdmaStack.Threading;
 namespace RdmaStack.Cli.Ha;
 
 /// <summary>
-/// One client process of the HA demo (`rdmastack ha client`). Its hot thread waits for a primary's announcement,
-/// then (with --latency-orders) sends orders one at a time and times each reply, then waits for "stream": orders at a
+/// One client process of the HA demo (`rdmastack ha client`). Its hot thread waits for a primary's announcement
+/// (<c>connected</c>), then (with --latency-orders) sends orders one at a time and times each reply (a
+/// <c>latency-progress</c> event every <see cref="ProgressEvery"/> orders, <c>latency-done</c> after the last),
+/// then waits for "stream": orders at a
 /// steady rate with a window of them in flight, until "drain", after which it waits for every reply, writes its log
 /// (each request and reply, for the demo's audit) and prints its result. Each time replies start coming from another
 /// server, or under a new primary term, it prints <c>reply-from server=S at=T</c> (T: the Stopwatch time of the first
@@ -19,6 +21,9 @@ namespace RdmaStack.Cli.Ha;
 /// </summary>
 internal sealed class HaClientHost : IReplyHandler
 {
+    /// <summary>The timed orders (warm-up included) between two <c>latency-progress</c> events.</summary>
+    public const int ProgressEvery = 50;
+
     private readonly HaClientOptions _options;
     private readonly ClientLog _log = new();
     private readonly OrderGenerator _orders;
@@ -152,6 +157,7 @@ internal sealed class HaClientHost : IReplyHandler
             idle.Idle(PollOnce());
         }
 
+        _events.Enqueue(HaEvent.Format("connected", ("term", _client.PrimaryTerm), ("server", _client.CurrentServer)));
         int warmup = _options.LatencyOrders > 0 ? _options.Warmup : 0;
         for (int i = 0; i < warmup + _options.LatencyOrders; i++)
         {
@@ -177,6 +183,11 @@ internal sealed class HaClientHost : IReplyHandler
             if (i >= warmup)
             {
                 _latencies[i - warmup] = _lastLatency;
+            }
+
+            if ((i + 1) % ProgressEvery == 0)
+            {
+                _events.Enqueue(HaEvent.Format("latency-progress", ("orders", i + 1), ("resends", _client.Resends), ("switches", _client.ServerSwitches)));
             }
         }
 

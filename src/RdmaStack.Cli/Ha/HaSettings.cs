@@ -28,6 +28,10 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
     /// <summary>Yields before an idle thread sleeps.</summary>
     public const int IdleYields = 50;
 
+    /// <summary>A verbs handshake's bound: 30 s, as `rdmastack demo` (a process that compiles its connection code at
+    /// its first use takes seconds for it under TCG).</summary>
+    private static readonly TimeSpan s_verbsConnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The queues: 4 segments of 128 slots of <see cref="MaxMessage"/> bytes.</summary>
     public static SegmentedQueueGeometry Geometry { get; } = new(4, 128, MaxMessage);
 
@@ -53,6 +57,11 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
 
     public bool IsVerbs => Provider.Name == "verbs";
 
+    /// <summary>How long a joining backup waits for the state before it asks again: 100 ms, or the promotion bound
+    /// when that is longer (a host slow enough to need a long bound is slow to answer too, and each request asked
+    /// again is a whole state transfer more).</summary>
+    public TimeSpan JoinRetryInterval => PromotionTimeout > TimeSpan.FromMilliseconds(100) ? PromotionTimeout : TimeSpan.FromMilliseconds(100);
+
     /// <summary>A replica's settings.</summary>
     public ReplicaOptions Replica(ReplicaRole role, string journal, int sessionWindow) => new()
     {
@@ -62,7 +71,7 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
         HeartbeatInterval = HeartbeatInterval,
         PromotionTimeout = PromotionTimeout,
         BackupTimeout = BackupTimeout,
-        JoinRetryInterval = TimeSpan.FromMilliseconds(100),
+        JoinRetryInterval = JoinRetryInterval,
         JournalPath = journal,
         IdleStrategy = NewIdleStrategy,
     };
@@ -87,6 +96,15 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
 
     private static string Ms(TimeSpan span) => span.TotalMilliseconds.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// How often each side of a link heartbeats: a 50th of the link timeout, at least 1 ms (the library's 1 ms with the
+    /// default 50 ms timeout). Each heartbeat is a write to the peer; over verbs an RDMA WRITE, which the Soft-RoCE
+    /// lab's emulated NICs (rxe under TCG) pay tens of microseconds of emulated CPU for. A fixed 1 ms cost a replicated
+    /// run there (2 servers and 2 clients, 20 streams) tens of thousands of packets a second, which starved the
+    /// processes themselves.
+    /// </summary>
+    public TimeSpan LinkHeartbeatInterval => TimeSpan.FromMilliseconds(Math.Max(1, LinkTimeout.TotalMilliseconds / 50));
+
     private FabricOptions Fabric(string? device) => IsVerbs
         ? new FabricOptions
         {
@@ -94,13 +112,16 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
             Links = [new LinkOptions { Device = device }],
             Geometry = Geometry,
             Verbs = VerbsOptions.Default,
+            HeartbeatInterval = LinkHeartbeatInterval,
             HeartbeatTimeout = LinkTimeout,
             LostWriteTimeout = LinkTimeout / 2,
+            ConnectTimeout = s_verbsConnectTimeout,
             LoggerFactory = CliLogging.Factory,
         }
         : new FabricOptions
         {
             Geometry = Geometry,
+            HeartbeatInterval = LinkHeartbeatInterval,
             HeartbeatTimeout = LinkTimeout,
             LostWriteTimeout = LinkTimeout / 2,
             LoggerFactory = CliLogging.Factory,

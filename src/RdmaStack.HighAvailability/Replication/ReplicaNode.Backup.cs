@@ -201,7 +201,7 @@ public sealed partial class ReplicaNode
         switch (type)
         {
             case MessageType.SnapshotBegin:
-                if (reader.Int64() == _joinNonce && !_joined)
+                if (IsOwnJoinNonce(reader.Int64()))
                 {
                     _snapshotGeneration = reader.Int64();
                     _snapshotSequence = reader.Int64();
@@ -244,6 +244,17 @@ public sealed partial class ReplicaNode
             }
         }
     }
+
+    /// <summary>
+    /// Whether a state transfer answers a join this replica asked for (any of them, not only the last). The replication
+    /// stream is ordered and belongs to one incarnation of each replica, so the last state transfer read is the
+    /// primary's current generation, whichever request it answers, and a joined backup takes a newer one too (the
+    /// primary mirrors from it, and its heartbeats name its generation). Requiring the last request alone livelocked
+    /// on a starved host: when a state transfer took longer than <see cref="ReplicaOptions.JoinRetryInterval"/> to
+    /// arrive, the backup had asked again meanwhile and ignored it, every time, and the primary, mirrored and hearing
+    /// the backup, held every reply (the Soft-RoCE lab under TCG, whose first replicated order never got an answer).
+    /// </summary>
+    private bool IsOwnJoinNonce(long nonce) => nonce > 0 && nonce <= _joinNonce;
 
     /// <summary>
     /// The primary dropped this backup in the middle of an input (its heartbeat names no generation of ours): the

@@ -10,16 +10,24 @@ namespace RdmaStack.HighAvailability.Tests.Replication;
 /// </summary>
 internal sealed class SteppedPair : IDisposable
 {
-    public SteppedPair(TimeSpan promotionTimeout, TimeSpan? backupTimeout = null)
+    /// <param name="promotionTimeout">The backup's promotion bound.</param>
+    /// <param name="backupTimeout">The primary's bound for a silent backup (10 minutes if null).</param>
+    /// <param name="joinRetryInterval">The backup's join retry (the library's default if null).</param>
+    /// <param name="whole">Drives the pair until the backup joined (otherwise the test does).</param>
+    public SteppedPair(TimeSpan promotionTimeout, TimeSpan? backupTimeout = null, TimeSpan? joinRetryInterval = null, bool whole = true)
     {
         var service = new ReferencePriceService();
         TimeSpan backupBound = backupTimeout ?? TimeSpan.FromMinutes(10);
-        Primary = new ReplicaNode(Options(ReplicaRole.Primary, promotionTimeout, backupBound), new OrderMatchingEngine(), [service]);
-        Backup = new ReplicaNode(Options(ReplicaRole.Backup, promotionTimeout, backupBound), new OrderMatchingEngine(), [service]);
+        TimeSpan joinRetry = joinRetryInterval ?? new ReplicaOptions().JoinRetryInterval;
+        Primary = new ReplicaNode(Options(ReplicaRole.Primary, promotionTimeout, backupBound, joinRetry), new OrderMatchingEngine(), [service]);
+        Backup = new ReplicaNode(Options(ReplicaRole.Backup, promotionTimeout, backupBound, joinRetry), new OrderMatchingEngine(), [service]);
         Primary.ConnectPeer(ToBackup, ToPrimary);
         Backup.ConnectPeer(ToPrimary, ToBackup);
         Primary.AddClient(Requests, Replies);
-        Pump(() => Primary.IsMirrored && Backup.IsJoined);
+        if (whole)
+        {
+            Pump(() => Primary.IsMirrored && Backup.IsJoined);
+        }
     }
 
     public ReplicaNode Primary { get; }
@@ -71,8 +79,9 @@ internal sealed class SteppedPair : IDisposable
         Backup.Dispose();
     }
 
-    private static ReplicaOptions Options(ReplicaRole role, TimeSpan promotionTimeout, TimeSpan backupTimeout) => new()
+    private static ReplicaOptions Options(ReplicaRole role, TimeSpan promotionTimeout, TimeSpan backupTimeout, TimeSpan joinRetryInterval) => new()
     {
+        JoinRetryInterval = joinRetryInterval,
         InitialRole = role,
         MaxMessageLength = ReplicaCluster.MaxMessage,
         MaxCallResponseLength = 64,
