@@ -22,7 +22,7 @@ internal static class HaClientCommand
         warmup.Whole(0, RunChecks.MaxMeasured);
         window.Whole(1, HaLimits.MaxWindow);
         rate.Whole(1, HaLimits.MaxRate, "orders per second");
-        seed.Whole(0, int.MaxValue);
+        seed.Whole(int.MinValue, int.MaxValue);
         var command = new Command("client", "One client of `ha demo` (started by it)") { Hidden = true };
         settings.AddTo(command);
         member.AddTo(command);

@@ -29,7 +29,7 @@ internal static class HaDemoCommand
         kills.Whole(1, HaLimits.MaxKills);
         window.Whole(1, HaLimits.MaxWindow);
         rate.Whole(1, HaLimits.MaxRate, "orders per second");
-        seed.Whole(0, int.MaxValue);
+        seed.Whole(int.MinValue, int.MaxValue);
         timeout.Number(0.001, RunChecks.MaxTimeoutSeconds, "seconds");
         var command = new Command(
             "demo",

@@ -72,7 +72,7 @@ internal sealed class HaQuorumOptionSet
         LinkTimeout.Whole(1, (int)HaSettingsOptionSet.MaxMilliseconds, "milliseconds");
         StartTimeout.Number(0.001, RunChecks.MaxTimeoutSeconds, "seconds");
         Timeout.Number(0.001, RunChecks.MaxTimeoutSeconds, "seconds");
-        Seed.Whole(0, int.MaxValue);
+        Seed.Whole(int.MinValue, int.MaxValue);
     }
 
     public void AddTo(Command command)

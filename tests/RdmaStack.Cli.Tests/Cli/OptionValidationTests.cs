@@ -199,6 +199,17 @@ public class OptionValidationTests
         Assert.True(exit == 0, string.Join('\n', lines));
     }
 
+    [Theory]
+    [InlineData("ha client", "--seed", "-1340987274")] // ha demo derives a client's seed as seed x 7919 + client, which wraps
+    [InlineData("ha demo", "--seed", "-1")]
+    [InlineData("ha quorum", "--seed", "-2147483648")]
+    public void Every_int_is_a_seed(string command, string option, string value)
+    {
+        (int exit, string[] lines) = Run(Arguments(command, option, value));
+
+        Assert.True(exit == 0, string.Join('\n', lines));
+    }
+
     [Fact]
     public void Version_is_the_informational_version()
     {
