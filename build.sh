@@ -53,7 +53,7 @@ tally_report() {
 # the lab's xunit tests (suite "tests" and the drill's own tests) from their reports, and the devices, demo,
 # drill, hwlab and quorum suites as one test each; the part of hwlab that waits for the CLI, when it does
 # (suite-hwlab.skipped says what), as one skipped. RDMASTACK_SKIP_LAB=1 leaves the lab out (counted as 6 skipped).
-# Suite ha is not in "all" yet (one pass since its join fix, about 12 min; issue 12): ./build.sh lab ha runs it.
+# Suite ha is not in "all" yet (two passes since its join fix, 5-12 min; issue 12): ./build.sh lab ha runs it.
 test_lab() {
   local lab_suites=(devices demo drill hwlab quorum) s
   if [ "${RDMASTACK_SKIP_LAB:-0}" = 1 ]; then
