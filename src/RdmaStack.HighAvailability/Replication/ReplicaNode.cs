@@ -124,7 +124,19 @@ public sealed partial class ReplicaNode : IDisposable, IJournalVisitor
             _term++; // a new primary's term: one past the journal's
             _announcePending = true;
         }
+
+        if (options.PrepareCode)
+        {
+            (MethodsPrepared, CodePreparationTime) = CodePreparation.Prepare(engine, services);
+        }
     }
+
+    /// <summary>Methods compiled when the replica was created (<see cref="ReplicaOptions.PrepareCode"/>; the library's
+    /// own once per process).</summary>
+    public int MethodsPrepared { get; }
+
+    /// <summary>How long creating the replica spent compiling them.</summary>
+    public TimeSpan CodePreparationTime { get; }
 
     /// <summary>The role the library holds now (a backup becomes the primary on promotion).</summary>
     public ReplicaRole Role => _role;

@@ -56,6 +56,15 @@ public sealed class ReplicaOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>
+    /// Whether creating the replica compiles the code a promotion runs for the first time: the primary's half of
+    /// the library, and every method of the engine's and the external services' types (default: true). A backup
+    /// never ran them; compiled at the promotion, they cost more than the promotion bound (measured: 7-10 ms on the
+    /// demo's host). Creation takes longer instead (<see cref="ReplicaNode.CodePreparationTime"/>). Nothing to do
+    /// under native AOT.
+    /// </summary>
+    public bool PrepareCode { get; init; } = true;
+
+    /// <summary>
     /// Creates the idle strategy of the replica's thread (its run loop and its waits for the peer). Default:
     /// spin 100 passes, yield 20, then sleep 1 ms: three replicas' threads share two cores without starving
     /// each other, at the price of up to a millisecond of wake-up after an idle stretch.
