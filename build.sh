@@ -49,18 +49,17 @@ tally_report() {
   passed=$((passed + $(attr passed))); failed=$((failed + $(attr failed))); skipped=$((skipped + $(attr skipped)))
 }
 
-# The Soft-RoCE lab as part of the test run (the six suites of "all" in one guest boot). Counted:
+# The Soft-RoCE lab as part of the test run (the seven suites of "all" in one guest boot). Counted:
 # the lab's xunit tests (suite "tests" and the drill's own tests) from their reports, and the devices, demo,
-# drill, hwlab and quorum suites as one test each; the part of hwlab that waits for the CLI, when it does
-# (suite-hwlab.skipped says what), as one skipped. RDMASTACK_SKIP_LAB=1 leaves the lab out (counted as 6 skipped).
-# Suite ha is not in "all" yet (two passes since its join fix, 5-12 min; issue 12): ./build.sh lab ha runs it.
+# drill, hwlab, quorum and ha suites as one test each; the part of hwlab that waits for the CLI, when it does
+# (suite-hwlab.skipped says what), as one skipped. RDMASTACK_SKIP_LAB=1 leaves the lab out (counted as 7 skipped).
 test_lab() {
-  local lab_suites=(devices demo drill hwlab quorum) s
+  local lab_suites=(devices demo drill hwlab quorum ha) s
   if [ "${RDMASTACK_SKIP_LAB:-0}" = 1 ]; then
-    log "lab: skipped (RDMASTACK_SKIP_LAB=1): devices, tests, demo, drill, hwlab and quorum do not run"
-    skipped=$((skipped + 6)); return
+    log "lab: skipped (RDMASTACK_SKIP_LAB=1): devices, tests, demo, drill, hwlab, quorum and ha do not run"
+    skipped=$((skipped + 7)); return
   fi
-  log "lab: the Soft-RoCE suites in a qemu guest (devices, tests, demo, drill, hwlab, quorum; about 30-45 min)"
+  log "lab: the Soft-RoCE suites in a qemu guest (devices, tests, demo, drill, hwlab, quorum, ha; about 20-30 min)"
   local results="$ARTIFACTS/lab/results"
   rm -rf "$results"   # a lab that fails before its guest runs must not leave an earlier run's results to count
   pack_tool
