@@ -65,7 +65,7 @@ internal static class HaDemoCommand
         console.WriteLine($"RdmaStack HA demo: order matching, primary/backup in separate processes ({provider})");
         console.WriteLine(string.Create(ic, $"  processes  2 servers + {o.Clients} client(s) + this one; {Environment.ProcessorCount} CPUs, load average {LoadAverage()} at start"));
         console.WriteLine(string.Create(ic, $"  bounds     primary heartbeat every {s.HeartbeatInterval.TotalMilliseconds:0.###} ms, promotion after {s.PromotionTimeout.TotalMilliseconds:0.###} ms without a word from the primary, backup dropped after {s.BackupTimeout.TotalMilliseconds:0.###} ms; link heartbeat every {s.LinkHeartbeatInterval.TotalMilliseconds:0.###} ms, timeout {s.LinkTimeout.TotalMilliseconds:0.###} ms"));
-        console.WriteLine($"  idle       {HaSettings.IdleDescription}");
+        console.WriteLine($"  idle       {s.IdleDescription}");
         console.WriteLine(string.Create(ic, $"  seed       {o.Seed}"));
         console.Flush();
         (HaRunOutcome unreplicated, HaRunOutcome replicated) = HaDemoRunner.Run(o, console);

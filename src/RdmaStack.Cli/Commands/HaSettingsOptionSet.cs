@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RdmaStack.Cli.Ha;
+using RdmaStack.Threading;
 
 namespace RdmaStack.Cli.Commands;
 
@@ -17,6 +18,8 @@ internal sealed class HaSettingsOptionSet
 
     public Option<double> BackupTimeout { get; } = new("--backup-timeout-ms") { Description = "The primary goes on alone after this long without a word from the backup (ms; at least the promotion timeout)", DefaultValueFactory = _ => 20 };
 
+    public Option<string> Idle { get; } = new("--idle") { Description = "The hot threads' idle strategy: backoff (spin, yield, then sleep 1 ms), yield (spin 20 passes, then yield; never sleeps) or spin (a core for each hot thread only)", DefaultValueFactory = _ => "backoff" };
+
     public Option<double> LinkTimeout { get; } = new("--link-timeout-ms") { Description = "The transport's heartbeat timeout on every link (ms)", DefaultValueFactory = _ => 50 };
 
     public HaSettingsOptionSet()
@@ -25,6 +28,8 @@ internal sealed class HaSettingsOptionSet
         {
             option.Number(0.01, MaxMilliseconds, "milliseconds");
         }
+
+        Idle.AcceptOnlyFromAmong([.. IdleStrategy.Names]);
     }
 
     public void AddTo(Command command)
@@ -34,6 +39,7 @@ internal sealed class HaSettingsOptionSet
         command.Options.Add(PromotionTimeout);
         command.Options.Add(BackupTimeout);
         command.Options.Add(LinkTimeout);
+        command.Options.Add(Idle);
     }
 
     /// <exception cref="ArgumentException">The bounds do not fit together.</exception>
@@ -57,6 +63,7 @@ internal sealed class HaSettingsOptionSet
             TimeSpan.FromMilliseconds(heartbeat),
             TimeSpan.FromMilliseconds(promotion),
             TimeSpan.FromMilliseconds(backup),
-            TimeSpan.FromMilliseconds(result.GetValue(LinkTimeout)));
+            TimeSpan.FromMilliseconds(result.GetValue(LinkTimeout)),
+            result.GetValue(Idle)!);
     }
 }

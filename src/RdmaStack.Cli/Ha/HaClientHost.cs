@@ -145,7 +145,7 @@ internal sealed class HaClientHost : IReplyHandler
     /// <summary>The hot thread: every phase; returns an error, or null.</summary>
     private string? Drive(HaControl control)
     {
-        IIdleStrategy idle = HaSettings.NewIdleStrategy();
+        IIdleStrategy idle = _options.Settings.NewIdleStrategy();
         long deadline = Stopwatch.GetTimestamp() + Ticks(_options.StepTimeout);
         while (_client.PrimaryTerm == 0)
         {

@@ -109,15 +109,18 @@ public class HaProcessTests(ITestOutputHelper output)
         Assert.Null(backupResult.Divergence);
     }
 
-    [Fact]
-    public void The_demo_reports_no_loss_no_double_execution_and_agreeing_digests_over_repeated_kills()
+    [Theory]
+    [InlineData("backoff", "back-off, spin 100 passes, yield 50, then sleep 1 ms")]
+    [InlineData("yield", "spin 20 passes, then yield the core, never sleep")]
+    public void The_demo_reports_no_loss_no_double_execution_and_agreeing_digests_over_repeated_kills(string idle, string described)
     {
         var options = new HaDemoOptions(
-            ServerProcesses.Settings, Clients: 2, LatencyOrders: 300, Warmup: 50, Kills: 3, Window: 8, Rate: 500, Seed: 20261201, ServerProcesses.StepTimeout);
+            ServerProcesses.Settings with { Idle = idle }, Clients: 2, LatencyOrders: 300, Warmup: 50, Kills: 3, Window: 8, Rate: 500, Seed: 20261201, ServerProcesses.StepTimeout);
         var console = new StringWriter();
         int exit = RdmaStack.Cli.Commands.HaDemoCommand.Run(options, console);
         output.WriteLine(console.ToString());
         Assert.True(exit == 0, console.ToString());
         Assert.Contains("result     PASS: lost 0, executed twice 0, external calls made twice 0, digests agree, kills 3", console.ToString(), StringComparison.Ordinal);
+        Assert.Contains(described, console.ToString(), StringComparison.Ordinal);
     }
 }
