@@ -24,6 +24,16 @@ public sealed class ReferencePriceService : IExternalService
     /// <param name="basePrice">The price it starts from; it cycles through five ticks above it.</param>
     public ReferencePriceService(long basePrice = 10_000) => _basePrice = basePrice;
 
+    /// <summary>
+    /// Declares the lookups repeatable (<see cref="IExternalService.IsRepeatable"/>): a read of the reference price, so
+    /// the primary calls without replicating the intent first. A key that reaches the service again is answered with
+    /// the price it recorded the first time (and counted as a call made twice).
+    /// </summary>
+    public bool Repeatable { get; init; }
+
+    /// <inheritdoc/>
+    public bool IsRepeatable => Repeatable;
+
     /// <summary>Called after a call executed and before it returns (tests stop a primary here).</summary>
     public Action<ExternalCallKey>? AfterExecute { get; set; }
 

@@ -96,6 +96,16 @@ public sealed class SharedReferencePriceService : IExternalService, IDisposable
     /// <summary>The ledger file.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// Declares the lookups repeatable (<see cref="IExternalService.IsRepeatable"/>): a read of the reference price, so
+    /// the primary calls without replicating the intent first. A key that reaches the service again is answered with
+    /// the price it recorded the first time (and counted as a call made twice).
+    /// </summary>
+    public bool Repeatable { get; init; }
+
+    /// <inheritdoc/>
+    public bool IsRepeatable => Repeatable;
+
     /// <inheritdoc/>
     public ExternalCallResult Execute(ExternalCallKey key, ReadOnlySpan<byte> request, Span<byte> response)
     {

@@ -66,6 +66,9 @@ internal static class HaDemoCommand
         console.WriteLine(string.Create(ic, $"  processes  2 servers + {o.Clients} client(s) + this one; {Environment.ProcessorCount} CPUs, load average {LoadAverage()} at start"));
         console.WriteLine(string.Create(ic, $"  bounds     primary heartbeat every {s.HeartbeatInterval.TotalMilliseconds:0.###} ms, promotion after {s.PromotionTimeout.TotalMilliseconds:0.###} ms without a word from the primary, backup dropped after {s.BackupTimeout.TotalMilliseconds:0.###} ms; link heartbeat every {s.LinkHeartbeatInterval.TotalMilliseconds:0.###} ms, timeout {s.LinkTimeout.TotalMilliseconds:0.###} ms"));
         console.WriteLine($"  idle       {s.IdleDescription}");
+        console.WriteLine(s.RepeatableCalls
+            ? "  calls      the reference-price lookups are declared repeatable (reads): called without replicating the intent first"
+            : "  calls      each reference-price lookup's intent is replicated and acknowledged before the call (each key reaches the ledger once)");
         console.WriteLine(string.Create(ic, $"  seed       {o.Seed}"));
         console.Flush();
         (HaRunOutcome unreplicated, HaRunOutcome replicated) = HaDemoRunner.Run(o, console);
@@ -126,7 +129,9 @@ internal static class HaDemoCommand
             }
 
             console.WriteLine(string.Create(ic, $"external   {name} calls {run.Ledger.Calls:N0}, executed {run.Ledger.Executed:N0}, made twice {run.Ledger.KeysCalledTwice}, looked up after a failover {run.Ledger.Lookups}, refused {run.Ledger.Refusals}, late calls on refused keys {run.Ledger.CallsOnRefusedKeys}"));
-            string backup = run.BackupDigest is { } b ? string.Create(ic, $", backup {b:x16}") : "";
+            string backup = run.BackupDigest is { } b
+                ? string.Create(ic, $", backup {b:x16}{(run.BackupJoinedAtEnd ? "" : " (dropped by the primary just before the stop, asking for the state again)")}")
+                : "";
             console.WriteLine(string.Create(ic, $"digests    {name} {(run.DigestsAgree ? "agree" : "DISAGREE")}: primary {run.PrimaryDigest:x16}{backup}, audit replay {a.Digest:x16}{(run.Name == "replicated" ? string.Create(ic, $"; checkpoints compared by the backups {run.CheckpointsVerified:N0}, divergences {run.Divergences}") : "")}"));
             if (a.FirstProblem is not null)
             {
@@ -141,7 +146,7 @@ internal static class HaDemoCommand
     }
 
     private static string Summary(HaRunOutcome r) => r.Audit is { } a
-        ? string.Create(CultureInfo.InvariantCulture, $"lost {a.Lost}, executed twice {a.ExecutedTwice}, external calls made twice {r.Ledger.KeysCalledTwice}, digests {(r.DigestsAgree ? "agree" : "disagree")}, kills {r.Kills.Count}")
+        ? string.Create(CultureInfo.InvariantCulture, $"lost {a.Lost}, executed twice {a.ExecutedTwice}, external calls made twice {r.Ledger.KeysCalledTwice}{(r.RepeatableCalls ? " (repeatable: allowed)" : "")}, digests {(r.DigestsAgree ? "agree" : "disagree")}, kills {r.Kills.Count}")
         : "the replicated run did not finish: " + r.Error;
 
     private static void Row(TextWriter console, string label, double p50, double p99, double p999, double max, double mean, double divisor) =>

@@ -20,6 +20,8 @@ internal sealed class HaSettingsOptionSet
 
     public Option<string> Idle { get; } = new("--idle") { Description = "The hot threads' idle strategy: backoff (spin, yield, then sleep 1 ms), yield (spin 20 passes, then yield; never sleeps) or spin (a core for each hot thread only)", DefaultValueFactory = _ => "backoff" };
 
+    public Option<string> Calls { get; } = new("--calls") { Description = "The reference-price lookups: once (the intent replicated first: each key reaches the ledger once) or repeatable (declared reads: no intent round trip; a key may reach the ledger again after a failover)", DefaultValueFactory = _ => "once" };
+
     public Option<double> LinkTimeout { get; } = new("--link-timeout-ms") { Description = "The transport's heartbeat timeout on every link (ms)", DefaultValueFactory = _ => 50 };
 
     public HaSettingsOptionSet()
@@ -30,6 +32,7 @@ internal sealed class HaSettingsOptionSet
         }
 
         Idle.AcceptOnlyFromAmong([.. IdleStrategy.Names]);
+        Calls.AcceptOnlyFromAmong("once", "repeatable");
     }
 
     public void AddTo(Command command)
@@ -40,6 +43,7 @@ internal sealed class HaSettingsOptionSet
         command.Options.Add(BackupTimeout);
         command.Options.Add(LinkTimeout);
         command.Options.Add(Idle);
+        command.Options.Add(Calls);
     }
 
     /// <exception cref="ArgumentException">The bounds do not fit together.</exception>
@@ -64,6 +68,7 @@ internal sealed class HaSettingsOptionSet
             TimeSpan.FromMilliseconds(promotion),
             TimeSpan.FromMilliseconds(backup),
             TimeSpan.FromMilliseconds(result.GetValue(LinkTimeout)),
-            result.GetValue(Idle)!);
+            result.GetValue(Idle)!,
+            result.GetValue(Calls)!);
     }
 }

@@ -91,6 +91,7 @@ internal sealed class HaDemoRunner : IDisposable
         HaAuditResult audit = HaAudit.Run([(1, ClientLog.ReadFrom(LogPath(service, 1)))], final.LastSequence, prices);
         return new HaRunOutcome
         {
+            RepeatableCalls = _options.Settings.RepeatableCalls,
             Name = "unreplicated",
             Latency = latency,
             Clients = [latency],
@@ -180,6 +181,7 @@ internal sealed class HaDemoRunner : IDisposable
         long promotions = history.Sum(s => s.All("promoted").Count);
         return new HaRunOutcome
         {
+            RepeatableCalls = _options.Settings.RepeatableCalls,
             Name = "replicated",
             Latency = results[0],
             Clients = results,
@@ -192,8 +194,11 @@ internal sealed class HaDemoRunner : IDisposable
             CheckpointsVerified = history.Sum(s => s.All("promoted").Sum(e => e.Long("checkpoints"))) + backupResult.CheckpointsVerified,
             Divergences = history.Sum(s => s.All("divergence").Count),
             PrimaryDigest = primaryResult.StateDigest,
-            BackupDigest = backupResult.IsJoined && backupResult.LastSequence == primaryResult.LastSequence ? backupResult.StateDigest : null,
-            Error = backupResult.IsJoined && backupResult.LastSequence == primaryResult.LastSequence ? null
+            // A backup the primary dropped between the last look and the stop (silent past the backup bound on a
+            // loaded host: it was asking for the state again) still holds the state it had: compared all the same.
+            BackupDigest = backupResult.LastSequence == primaryResult.LastSequence ? backupResult.StateDigest : null,
+            BackupJoinedAtEnd = backupResult.IsJoined,
+            Error = backupResult.LastSequence == primaryResult.LastSequence ? null
                 : $"the backup ended at sequence {backupResult.LastSequence} (joined: {backupResult.IsJoined}), the primary at {primaryResult.LastSequence}",
         };
     }

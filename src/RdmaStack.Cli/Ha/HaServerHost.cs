@@ -16,7 +16,7 @@ internal static class HaServerHost
     public static int Run(HaNodeOptions o, TextWriter console)
     {
         using Fabric fabric = Fabric.Connect(o.Settings.ServerFabric(o.Server));
-        using var prices = new SharedReferencePriceService(o.Ledger, o.LedgerCapacity);
+        using var prices = new SharedReferencePriceService(o.Ledger, o.LedgerCapacity) { Repeatable = o.Settings.RepeatableCalls };
         var service = new ReplicaServiceOptions { Name = o.Service, Servers = o.Servers, Directory = o.Directory };
         ReplicaNode node = ReplicaNode.Create(fabric, service, o.Server, o.Settings.Replica(o.Role, o.Journal, o.SessionWindow), new OrderMatchingEngine(), [prices]);
         using var stop = new CancellationTokenSource();

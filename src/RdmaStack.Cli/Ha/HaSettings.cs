@@ -18,7 +18,10 @@ namespace RdmaStack.Cli.Ha;
 /// <param name="BackupTimeout">The primary goes on alone after this long without a word from the backup.</param>
 /// <param name="LinkTimeout">The transport's own heartbeat timeout on every link.</param>
 /// <param name="Idle">The hot threads' idle strategy: backoff, yield or spin (<see cref="NewIdleStrategy"/>).</param>
-internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInterval, TimeSpan PromotionTimeout, TimeSpan BackupTimeout, TimeSpan LinkTimeout, string Idle = "backoff")
+/// <param name="Calls">once: the reference-price lookups are replicated as intents first (each key reaches the
+/// ledger once); repeatable: they are declared reads (<c>IExternalService.IsRepeatable</c>), one round trip to the
+/// backup fewer per order, and a key may reach the ledger again after a failover.</param>
+internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInterval, TimeSpan PromotionTimeout, TimeSpan BackupTimeout, TimeSpan LinkTimeout, string Idle = "backoff", string Calls = "once")
 {
     /// <summary>The largest message on any stream: the slot payload.</summary>
     public const int MaxMessage = 512;
@@ -73,6 +76,9 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
 
     public bool IsVerbs => Provider.Name == "verbs";
 
+    /// <summary>Whether the reference-price lookups are declared repeatable (<c>--calls repeatable</c>).</summary>
+    public bool RepeatableCalls => Calls == "repeatable";
+
     /// <summary>How long a joining backup waits for the state before it asks again: 100 ms, or the promotion bound
     /// when that is longer (a host slow enough to need a long bound is slow to answer too, and each request asked
     /// again is a whole state transfer more).</summary>
@@ -109,6 +115,7 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
         "--backup-timeout-ms", Ms(BackupTimeout),
         "--link-timeout-ms", Ms(LinkTimeout),
         "--idle", Idle,
+        "--calls", Calls,
     ];
 
     private static string Ms(TimeSpan span) => span.TotalMilliseconds.ToString(CultureInfo.InvariantCulture);

@@ -40,4 +40,20 @@ public interface IExternalService
     /// <param name="response">Where to write the recorded response.</param>
     /// <returns>The recorded result (Completed or Failed), or NotExecuted.</returns>
     ExternalCallResult Recover(ExternalCallKey key, Span<byte> response);
+
+    /// <summary>
+    /// Whether a call may reach the service again with the same key without harm: a read (a clock, a reference price,
+    /// a random draw) rather than an action. Default: false.
+    /// </summary>
+    /// <remarks>
+    /// <para>For a repeatable service the primary calls without first replicating the intent, saving a round trip to
+    /// the backup per call: an order with one call then crosses between processes 4 times instead of 6 (client,
+    /// primary, backup, primary, client; an unreplicated one 2). If the primary dies after such a call and before its result reached the backup, the new
+    /// primary calls again with the same key and every replica uses the new answer. Nothing anyone saw depended on the
+    /// first one: a reply is released only once the backup acknowledged the record, which follows the result on the
+    /// ordered stream. <see cref="Recover"/> is never asked for a repeatable service's key.</para>
+    /// <para>The price: the key can reach the service twice, and a call can reach it for an input the backup never
+    /// received (lost with the primary, its sequence stamped again on another input).</para>
+    /// </remarks>
+    bool IsRepeatable => false;
 }

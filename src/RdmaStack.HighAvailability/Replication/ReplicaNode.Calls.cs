@@ -12,9 +12,9 @@ public sealed partial class ReplicaNode
 
     /// <summary>
     /// Performs call <paramref name="key"/> in the current role: the backup waits for the primary's result (and
-    /// goes on as the primary if it is promoted meanwhile); the primary replicates the intent, waits for its
-    /// acknowledgement, calls, and replicates the result; a new primary holding an unresolved intent asks the
-    /// service instead of calling.
+    /// goes on as the primary if it is promoted meanwhile); the primary replicates the intent (unless the service is
+    /// repeatable), waits for its acknowledgement, calls, and replicates the result; a new primary holding an
+    /// unresolved intent asks the service instead of calling.
     /// </summary>
     internal ExternalCallResult PerformCall(ExternalCallKey key, int service, ReadOnlySpan<byte> request, Span<byte> response)
     {
@@ -50,7 +50,7 @@ public sealed partial class ReplicaNode
         }
         else
         {
-            if (_mirrored)
+            if (_mirrored && !_services[service].IsRepeatable)
             {
                 var writer = new WireWriter(_sendBuffer);
                 writer.Type(MessageType.CallIntent);

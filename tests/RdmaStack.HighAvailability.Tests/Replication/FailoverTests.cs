@@ -33,9 +33,25 @@ public class FailoverTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Moments))]
-    public void Primary_killed_mid_stream_loses_nothing_acknowledged_and_runs_nothing_twice(string moment, bool dropUndelivered)
+    public void Primary_killed_mid_stream_loses_nothing_acknowledged_and_runs_nothing_twice(string moment, bool dropUndelivered) =>
+        KillMidStream(moment, dropUndelivered, repeatable: false);
+
+    /// <summary>
+    /// A repeatable service (a read) is called without the intent round trip: a primary killed after the call and
+    /// before its result reached the backup leaves nothing to look up, and the new primary calls the same key again
+    /// (the service answers it as the first time). Orders are still processed once, every reply reproduced on resend.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(ReplicaHookPoint.CallExecuted), false)]
+    [InlineData(nameof(ReplicaHookPoint.CallExecuted), true)]
+    [InlineData(nameof(ReplicaHookPoint.ResultReplicated), false)]
+    [InlineData(nameof(ReplicaHookPoint.ReplyReleasing), false)]
+    public void Primary_killed_mid_stream_with_repeatable_calls_loses_nothing_and_runs_no_order_twice(string moment, bool dropUndelivered) =>
+        KillMidStream(moment, dropUndelivered, repeatable: true);
+
+    private void KillMidStream(string moment, bool dropUndelivered, bool repeatable)
     {
-        using var cluster = new ReplicaCluster();
+        using var cluster = new ReplicaCluster(repeatableCalls: repeatable);
         bool hooked = moment != "BetweenPasses";
         ReplicaHookPoint point = hooked ? Enum.Parse<ReplicaHookPoint>(moment) : default;
         long crashedAt = 0;
@@ -97,7 +113,18 @@ public class FailoverTests(ITestOutputHelper output)
             $"verified {second.Node.Verification.InputsVerified}/{second.Node.Verification.CheckpointsVerified} then {rejoined.Node.Verification.InputsVerified}/{rejoined.Node.Verification.CheckpointsVerified}");
 
         AssertProcessedExactlyOnce(cluster, JournalContents.Read(second.JournalPath));
-        Assert.Equal(1, cluster.Service.MaxCallsPerKey);
+        if (repeatable && point == ReplicaHookPoint.CallExecuted && hooked)
+        {
+            // No intent, nothing to look up: the unreplicated call was made again, with the same key.
+            Assert.Equal(2, cluster.Service.MaxCallsPerKey);
+            Assert.Equal(0, second.Node.ExternalCallsRecovered);
+            Assert.Equal(0, cluster.Service.Lookups);
+        }
+        else
+        {
+            Assert.Equal(1, cluster.Service.MaxCallsPerKey);
+        }
+
         long handedOver = Math.Min(first.Node.LastSequence, second.Node.SequenceAtPromotion);
         Assert.True(AssertCheckpointsAgree(first.Node, second.Node, 1, handedOver) >= handedOver / cluster.CheckpointInterval);
         Assert.True(AssertCheckpointsAgree(second.Node, rejoined.Node, joinedAt + 1, second.Node.LastSequence) > 0);
@@ -105,7 +132,7 @@ public class FailoverTests(ITestOutputHelper output)
         Assert.Null(rejoined.Node.Divergence);
         Assert.True(rejoined.Node.Verification.CheckpointsVerified > 0);
         AssertJournalReplaysTo(cluster, second);
-        if (point == ReplicaHookPoint.CallExecuted && hooked)
+        if (point == ReplicaHookPoint.CallExecuted && hooked && !repeatable)
         {
             Assert.Equal(1, second.Node.ExternalCallsRecovered); // the unresolved call was looked up, not made again
             Assert.Equal(1, cluster.Service.Lookups);

@@ -22,15 +22,18 @@ internal sealed class ReplicaCluster : IDisposable
     private readonly List<ServerSlot> _slots = [];
     private int _journals;
 
-    public ReplicaCluster(Func<IDeterministicEngine>? engines = null)
+    /// <param name="engines">Makes each replica's engine (the order book if null).</param>
+    /// <param name="repeatableCalls">Declares the reference-price service repeatable (no intent round trip).</param>
+    public ReplicaCluster(Func<IDeterministicEngine>? engines = null, bool repeatableCalls = false)
     {
         _engines = engines ?? (static () => new OrderMatchingEngine());
         Folder = Directory.CreateTempSubdirectory("rdmastack-ha-").FullName;
+        Service = new ReferencePriceService { Repeatable = repeatableCalls };
     }
 
     public string Folder { get; }
 
-    public ReferencePriceService Service { get; } = new();
+    public ReferencePriceService Service { get; }
 
     public ServerSlot?[] Servers { get; } = new ServerSlot?[2];
 
