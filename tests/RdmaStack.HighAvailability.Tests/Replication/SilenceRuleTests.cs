@@ -21,20 +21,9 @@ public sealed class SilenceRuleTests
     {
         var clock = new JumpingClock();
         var toBackup = new InMemoryStream(ReplicaCluster.MaxMessage);
-        var toPrimary = new InMemoryStream(ReplicaCluster.MaxMessage);
         var watched = new WatchedStream(toBackup);
-        var service = new ReferencePriceService();
-        using var primary = new ReplicaNode(Options(ReplicaRole.Primary, clock), new OrderMatchingEngine(), [service]);
-        using var backup = new ReplicaNode(Options(ReplicaRole.Backup, clock), new OrderMatchingEngine(), [service]);
-        primary.ConnectPeer(toBackup, toPrimary);
-        backup.ConnectPeer(toPrimary, watched);
-        for (int pass = 0; pass < 100_000 && !(primary.IsMirrored && backup.IsJoined); pass++)
-        {
-            primary.DoWork();
-            backup.DoWork();
-        }
-
-        Assert.True(primary.IsMirrored && backup.IsJoined);
+        (ReplicaNode primary, ReplicaNode backup) = WholePair(clock, toBackup, watched);
+        using ReplicaNode p = primary, b = backup;
         while (backup.DoWork() > 0)
         {
             // drain: the next pass of the backup starts on an empty stream
@@ -63,19 +52,8 @@ public sealed class SilenceRuleTests
     {
         var clock = new JumpingClock();
         var toBackup = new InMemoryStream(ReplicaCluster.MaxMessage);
-        var toPrimary = new InMemoryStream(ReplicaCluster.MaxMessage);
-        var service = new ReferencePriceService();
-        using var primary = new ReplicaNode(Options(ReplicaRole.Primary, clock), new OrderMatchingEngine(), [service]);
-        using var backup = new ReplicaNode(Options(ReplicaRole.Backup, clock), new OrderMatchingEngine(), [service]);
-        primary.ConnectPeer(toBackup, toPrimary);
-        backup.ConnectPeer(toPrimary, toBackup);
-        for (int pass = 0; pass < 100_000 && !(primary.IsMirrored && backup.IsJoined); pass++)
-        {
-            primary.DoWork();
-            backup.DoWork();
-        }
-
-        Assert.True(primary.IsMirrored && backup.IsJoined);
+        (ReplicaNode primary, ReplicaNode backup) = WholePair(clock, toBackup, toBackup);
+        using ReplicaNode p = primary, b = backup;
 
         // The primary stops (no more passes); the backup keeps reading an empty stream past the bound.
         for (int pass = 0; pass < 10 && backup.Promotions == 0; pass++)
@@ -86,6 +64,26 @@ public sealed class SilenceRuleTests
 
         Assert.Equal(1, backup.Promotions);
         Assert.Equal(ReplicaRole.Primary, backup.Role);
+    }
+
+    /// <summary>A primary and a backup on <paramref name="clock"/>, driven until the backup joined; the backup reads
+    /// the primary's stream <paramref name="toBackup"/> through <paramref name="backupIn"/>.</summary>
+    private static (ReplicaNode Primary, ReplicaNode Backup) WholePair(TimeProvider clock, InMemoryStream toBackup, IMessageStreamIn backupIn)
+    {
+        var toPrimary = new InMemoryStream(ReplicaCluster.MaxMessage);
+        var service = new ReferencePriceService();
+        var primary = new ReplicaNode(Options(ReplicaRole.Primary, clock), new OrderMatchingEngine(), [service]);
+        var backup = new ReplicaNode(Options(ReplicaRole.Backup, clock), new OrderMatchingEngine(), [service]);
+        primary.ConnectPeer(toBackup, toPrimary);
+        backup.ConnectPeer(toPrimary, backupIn);
+        for (int pass = 0; pass < 100_000 && !(primary.IsMirrored && backup.IsJoined); pass++)
+        {
+            primary.DoWork();
+            backup.DoWork();
+        }
+
+        Assert.True(primary.IsMirrored && backup.IsJoined);
+        return (primary, backup);
     }
 
     private static ReplicaOptions Options(ReplicaRole role, TimeProvider clock) => new()
