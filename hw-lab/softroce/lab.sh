@@ -15,7 +15,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-SUITES=(devices tests demo drill hwlab ha quorum all)
+SUITES=(devices tests demo drill hwlab ha quorum perf all)
 SUITE=${1:-all}
 printf '%s\n' "${SUITES[@]}" | grep -qx -- "$SUITE" || { echo "lab: unknown suite '$SUITE' (suites: ${SUITES[*]})" >&2; exit 2; }
 
