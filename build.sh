@@ -323,7 +323,7 @@ usage: ./build.sh <command> [args]
   demo [args]    setup + build + `rdmastack demo` (two processes, segmented queue over shared memory)
   drill [args]   setup + build + `rdmastack drill` (failover drill: 1,000 injected link failures, nothing lost)
   bench [suite]  setup + build + benchmarks (micro: BenchmarkDotNet; compare: ours vs the C limit vs UCX, bench/results/)
-  lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, drill, hwlab, ha, quorum, all = all but ha;
+  lab [suite]    setup + build + the Soft-RoCE lab in a qemu guest (suites: devices, tests, demo, drill, hwlab, ha, quorum, perf, all = all but perf;
                  default all; hwlab and all also pack and install the tool, as ./build.sh pack)
   fuzz [seconds] [harness...]
                  setup + build + each fuzz harness (handshake, slot-reader, cli-options; default all) under afl-fuzz

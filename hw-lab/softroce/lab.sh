@@ -12,10 +12,12 @@
 #
 # Environment: RDMASTACK_LAB_CACHE (kernel cache; default /var/cache/rdmastack-lab when writable, else
 # ${XDG_CACHE_HOME:-~/.cache}/rdmastack-lab), RDMASTACK_LAB_TIMEOUT (seconds, default 3600), RDMASTACK_LAB_SMP (2).
+# RDMASTACK_LAB_APPEND: more kernel command-line words, which suites may read (suite perf: rdmastack_perf_before=PATH,
+# rdmastack_perf=PART,PART).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-SUITES=(devices tests demo drill hwlab ha quorum all)
+SUITES=(devices tests demo drill hwlab ha quorum perf all)
 SUITE=${1:-all}
 printf '%s\n' "${SUITES[@]}" | grep -qx -- "$SUITE" || { echo "lab: unknown suite '$SUITE' (suites: ${SUITES[*]})" >&2; exit 2; }
 

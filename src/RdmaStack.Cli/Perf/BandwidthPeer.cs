@@ -14,12 +14,20 @@ internal static class BandwidthPeer
     public const int BlockMessages = 1024;
 
     /// <summary>The sender. Its own figures (what a two-host client reports, as perftest's client does): the rate from
-    /// the first measured offer until the reader has acknowledged the last message, and every block of
+    /// the first measured offer until the receiver's note that it has the last message arrives, and every block of
     /// <see cref="BlockMessages"/> offers for the peak; and how often it was refused (back-pressure).</summary>
+    /// <remarks>perftest's client stops its clock at the last write's completion: the data is in the peer's memory and
+    /// its acknowledgement has come back. The note is the same one-way trip after the last delivery. Waiting instead for
+    /// the reader's head, as this did, waited for an idle head publication (once per heartbeat interval: 10 ms over
+    /// verbs), which in a short run (suite hwlab's 1,000 messages) was as long as the stream itself. The sender starts
+    /// on the receiver's first note, that it is ready: the tool compiles each method at its first call, and the paths
+    /// of the end (the receiver's send, the sender's poll of the way back) are then compiled before the clock runs.</remarks>
     public static PerfSizeResult RunSender(Publication output, Subscription reverse, int size, PerfOptions options, IIdleStrategy idle)
     {
         long warmup = options.Warmup, total = warmup + options.Iterations;
         long stallTicks = LatencyPeer.StallTicks(options);
+        WaitForNote(output, reverse, idle, stallTicks, $"write-bw {size} B: no note from the receiver that it is ready");
+        reverse.DoWork(); // as the back-pressure path does, compiled now
         long[] blockTicks = new long[Math.Max(1, options.Iterations / BlockMessages)];
         blockTicks.AsSpan().Fill(-1); // fault the pages in now, not inside the timed loop (see LatencyPeer)
         long backPressured = 0, streakStart = 0, streak = 0, measuredStart = 0, blockStart = 0;
@@ -90,17 +98,8 @@ internal static class BandwidthPeer
             idle.Idle(0);
         }
 
-        // The last message counts once the reader has it: wait for its acknowledgement (the reader publishes its head
-        // when it goes idle), keeping both streams' housekeeping going.
-        long last = output.Position, waitStart = Stopwatch.GetTimestamp();
-        while (output.AcknowledgedPosition < last)
-        {
-            idle.Idle(output.DoWork() + reverse.DoWork());
-            if (Stopwatch.GetTimestamp() - waitStart > stallTicks)
-            {
-                throw new TimeoutException($"write-bw {size} B: the reader acknowledged {output.AcknowledgedPosition} of {last} messages and no more for {options.StallTimeout.TotalSeconds:0.#} s");
-            }
-        }
+        // The last message counts once the receiver has it: wait for its note, keeping the stream's housekeeping going.
+        WaitForNote(output, reverse, idle, stallTicks, $"write-bw {size} B: no note from the receiver that it has all {total} messages");
 
         return Rate(blockTicks.AsSpan(0, block), measuredStart, Stopwatch.GetTimestamp(), size, options) with { BackPressured = backPressured };
     }
@@ -113,6 +112,7 @@ internal static class BandwidthPeer
         blockTicks.AsSpan().Fill(-1); // fault the pages in now, not inside the timed loop (see LatencyPeer)
         var sink = new Sink();
         long stallTicks = LatencyPeer.StallTicks(options);
+        LatencyPeer.Send(reverse, 0, -3, idle, stallTicks); // ready: the sender starts on it (see RunSender)
         long received = 0, measuredStart = 0, blockStart = 0, lastProgress = Stopwatch.GetTimestamp(), end = 0;
         int block = 0;
         long nextMark = warmup; // the first mark starts the clock, then one every BlockMessages
@@ -160,7 +160,23 @@ internal static class BandwidthPeer
         }
 
         end = Stopwatch.GetTimestamp();
+        LatencyPeer.Send(reverse, 0, -2, idle, stallTicks); // the note the sender's clock stops at
         return Rate(blockTicks.AsSpan(0, block), measuredStart, end, size, options);
+    }
+
+    /// <summary>Waits for one message on the way back, the stream's housekeeping going on meanwhile.</summary>
+    private static void WaitForNote(Publication output, Subscription reverse, IIdleStrategy idle, long stallTicks, string failure)
+    {
+        var note = new Sink();
+        long waitStart = Stopwatch.GetTimestamp();
+        while (reverse.Poll(ref note, 1) == 0)
+        {
+            idle.Idle(output.DoWork());
+            if (Stopwatch.GetTimestamp() - waitStart > stallTicks)
+            {
+                throw new TimeoutException($"{failure} within {stallTicks / Stopwatch.Frequency} s (it acknowledged {output.AcknowledgedPosition} of {output.Position})");
+            }
+        }
     }
 
     /// <summary>The figures of a stream measured from <paramref name="start"/> to <paramref name="end"/> (ticks), with the

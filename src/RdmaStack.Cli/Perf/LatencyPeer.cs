@@ -12,7 +12,30 @@ namespace RdmaStack.Cli.Perf;
 internal static class LatencyPeer
 {
     /// <summary>The initiator: returns the one-way figures (RTT / 2) of this size.</summary>
-    public static PerfSizeResult RunInitiator(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle, double timerTicks)
+    public static PerfSizeResult RunInitiator(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle, double timerTicks) =>
+        IsBusySpin(idle)
+            ? RunInitiator(output, input, size, options, default(PauseStep), idle, timerTicks)
+            : RunInitiator(output, input, size, options, new StrategyStep(idle), idle, timerTicks);
+
+    /// <summary>The responder: echoes every message back on its own queue.</summary>
+    public static void RunResponder(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle)
+    {
+        if (IsBusySpin(idle))
+        {
+            RunResponder(output, input, size, options, default(PauseStep), idle);
+        }
+        else
+        {
+            RunResponder(output, input, size, options, new StrategyStep(idle), idle);
+        }
+    }
+
+    /// <summary>The busy-spin strategy is one shared instance (<see cref="IdleStrategy.BusySpin"/>).</summary>
+    private static bool IsBusySpin(IIdleStrategy idle) => ReferenceEquals(idle, IdleStrategy.BusySpin());
+
+    /// <summary>The initiator's loop, generic over the spin's idle step (a struct: no interface call in the spin).</summary>
+    private static PerfSizeResult RunInitiator<TSpin>(Publication output, Subscription input, int size, PerfOptions options, TSpin spin, IIdleStrategy idle, double timerTicks)
+        where TSpin : struct, IIdleStrategy
     {
         long[] rtts = new long[options.Iterations];
         // A new array's pages are mapped on first write: touched inside the loop, every 512th sample
@@ -28,7 +51,7 @@ internal static class LatencyPeer
             long spins = 0;
             while (input.Poll(ref pong, 1) == 0)
             {
-                idle.Idle(0);
+                spin.Idle(0);
                 if ((++spins & 63) == 0)
                 {
                     output.DoWork(); // the publication's heartbeats go on while this thread waits for the echo
@@ -59,10 +82,12 @@ internal static class LatencyPeer
         };
     }
 
-    /// <summary>The responder: echoes every message back on its own queue.</summary>
-    public static void RunResponder(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle)
+    /// <summary>The responder's loop, generic over the spin's idle step.</summary>
+    private static void RunResponder<TSpin>(Publication output, Subscription input, int size, PerfOptions options, TSpin spin, IIdleStrategy idle)
+        where TSpin : struct, IIdleStrategy
     {
-        var echo = new Echo(output, idle, StallTicks(options));
+        long stallTicks = StallTicks(options);
+        var echo = new Echo(output, idle, stallTicks);
         long total = (long)options.Warmup + options.Iterations;
         long last = Stopwatch.GetTimestamp(), spins = 0;
         while (echo.Echoed < total)
@@ -74,13 +99,13 @@ internal static class LatencyPeer
                 continue;
             }
 
-            idle.Idle(0);
+            spin.Idle(0);
             if ((++spins & 63) == 0)
             {
                 output.DoWork(); // the publication's heartbeats go on while this thread waits for a ping
             }
 
-            if ((spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - last > StallTicks(options))
+            if ((spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - last > stallTicks)
             {
                 throw new TimeoutException($"write-lat {size} B: no message after {echo.Echoed} echoes within {options.StallTimeout.TotalSeconds:0.#} s");
             }

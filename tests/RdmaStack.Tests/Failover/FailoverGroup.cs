@@ -82,6 +82,13 @@ internal sealed class FailoverGroup : IDisposable
         return n;
     }
 
+    /// <summary>One poll of the reader alone, without either end's housekeeping.</summary>
+    public int PollOnly()
+    {
+        var handler = new Recorder(Delivered);
+        return Reader.Poll(ref handler);
+    }
+
     /// <summary>Polls until the reader has everything sent (or gives up).</summary>
     public void Drain()
     {

@@ -141,6 +141,28 @@ public class FailoverTests
     }
 
     [Fact]
+    public void Corrupt_slot_on_the_only_link_is_reported_by_the_poll_that_finds_it()
+    {
+        // A one-link reader checks for an idle ring inline, without its full poll; a corrupt slot must still reach
+        // the poll that counts it and the report, with no housekeeping (Maintain) in between.
+        using var g = new FailoverGroup(links: 1, checksumRetryLimit: 4);
+        var reported = new List<LinkFailure>();
+        g.Reader.LinkFailed += (_, e) => reported.Add(e);
+        g.Send(5);
+        g.Slots[0].CorruptNextWrite();
+        g.Send(1); // message 6 lands corrupted
+        for (int i = 0; i < 20 && reported.Count == 0; i++)
+        {
+            g.PollOnly();
+        }
+
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, g.Delivered);
+        LinkFailure report = Assert.Single(reported);
+        Assert.Equal(LinkFailureCause.CorruptSlot, report.Cause);
+        Assert.Contains("corrupt slot at sequence 6", report.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lost_write_is_detected_from_the_writer_heartbeat_and_resent()
     {
         using var g = new FailoverGroup();

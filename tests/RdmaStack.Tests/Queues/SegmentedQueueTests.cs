@@ -262,6 +262,27 @@ public class SegmentedQueueTests
     }
 
     [Fact]
+    public void Reader_is_idle_only_while_the_next_slot_holds_the_previous_lap()
+    {
+        var geometry = new SegmentedQueueGeometry(2, 4, 8); // capacity 8
+        using var q = new QueueHarness(geometry);
+        var collector = new Collector();
+        Assert.True(q.Reader.IsIdle()); // never written
+        for (int i = 1; i <= 20; i++)
+        {
+            q.Writer.Offer(QueueHarness.Message(i, 8));
+            Assert.False(q.Reader.IsIdle()); // a message is there
+            Assert.Equal(1, q.Reader.Poll(collector.Handler));
+            Assert.True(q.Reader.IsIdle()); // over several laps
+        }
+
+        // Neither the expected sequence nor the previous lap's: not idle, so the poll that follows counts it.
+        BitConverter.TryWriteBytes(q.Slot(20 % 8)[SlotDescriptor.SequenceOffset..], 21L + 8);
+        Assert.False(q.Reader.IsIdle());
+        Assert.Equal(20, collector.Messages.Count);
+    }
+
+    [Fact]
     public void Rejects_oversized_message_naming_both_sizes()
     {
         using var q = new QueueHarness(new SegmentedQueueGeometry(2, 2, 48));
