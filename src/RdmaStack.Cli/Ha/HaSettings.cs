@@ -53,7 +53,8 @@ internal sealed record HaSettings(ProviderChoice Provider, TimeSpan HeartbeatInt
     };
 
     /// <summary>
-    /// The idle strategy of every hot thread. backoff (the default): spin briefly (a reply or a replicated input
+    /// The idle strategy of every hot thread. backoff (this record's default, which the process tests use; the command
+    /// line's `--idle` defaults to yield): spin briefly (a reply or a replicated input
     /// usually follows within microseconds), then yield the core to the other processes, then sleep 1 ms at a time;
     /// sleeping costs up to a millisecond of wake-up after an idle stretch (the p99 of a reply) but leaves the cores to
     /// others. yield: spin <see cref="YieldSpins"/> passes, then yield for as long as there is nothing to do; threads
