@@ -31,9 +31,14 @@ public static class ProfileLoop
 
     public static int Run(string[] args)
     {
+        if (args.Length >= 3 && args[0] == "ladder")
+        {
+            return RunLadder(args);
+        }
+
         if (args.Length != 3)
         {
-            Console.Error.WriteLine("usage: RdmaStack.Benchmarks loop offer-poll|claim-poll|batch-poll|stream|stream-batch|pingpong|crc|copy SIZE COUNT");
+            Console.Error.WriteLine("usage: RdmaStack.Benchmarks loop offer-poll|claim-poll|batch-poll|stream|stream-batch|pingpong|crc|copy SIZE COUNT, or loop ladder SIZE CYCLES [SEGMENTS SLOTS]");
             return 2;
         }
 
@@ -63,6 +68,18 @@ public static class ProfileLoop
 
         double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds / count;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scenario} {size} B x {count}: {ns:0.0} ns each (check {check}; crc32 instruction {System.Runtime.Intrinsics.X86.Sse42.X64.IsSupported}, avx2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}, avx512 {System.Runtime.Intrinsics.X86.Avx512F.IsSupported})"));
+        return 0;
+    }
+
+    /// <summary><c>ladder SIZE CYCLES [SEGMENTS SLOTS]</c> (default 4 x 256, the perf tool's write-bw ring): see
+    /// <see cref="PingPongLadder"/>.</summary>
+    private static int RunLadder(string[] args)
+    {
+        int size = int.Parse(args[1], CultureInfo.InvariantCulture);
+        long cycles = long.Parse(args[2], CultureInfo.InvariantCulture);
+        int segments = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4;
+        int slots = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 256;
+        PingPongLadder.Run(size, cycles, segments, slots);
         return 0;
     }
 

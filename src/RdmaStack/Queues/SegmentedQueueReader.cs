@@ -153,6 +153,12 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
         }
     }
 
+    /// <summary>Whether a waiting reader asks for the next slot's second cache line on every empty poll (off by default).
+    /// Measured against it on shared memory (`RdmaStack.Benchmarks loop ladder`, bench/results/README.md): with the ring
+    /// in the L1 cache it made a 64 B one-way trip 25-35 ns slower (the prefetch asks for the line while the writer is
+    /// writing it); with a ring larger than L1 it changed nothing. Kept for that comparison.</summary>
+    internal bool PrefetchWhileWaiting { get; set; }
+
     /// <summary>Trailer reads that caught a heartbeat write landing (the last whole one was kept).</summary>
     internal long TornTrailerReads => _tornTrailerReads;
 
@@ -164,8 +170,7 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
 
     /// <summary>The cheap test a spinning reader makes before a poll: true when the next slot still holds the
     /// previous lap's sequence (nothing new, nothing wrong) and no head publication is waiting to be retried, so a
-    /// <see cref="Poll{THandler}(ref THandler, int)"/> now would deliver nothing and do nothing. While it is true the
-    /// slot's second cache line is asked for, as <see cref="Poll{THandler}(ref THandler, int)"/> does.</summary>
+    /// <see cref="Poll{THandler}(ref THandler, int)"/> now would deliver nothing and do nothing.</summary>
     /// <remarks>Inlined into the caller's spin: one load of the slot's sequence and two compares, where a poll is a
     /// call with its frame. False says only "poll now": a message, a sequence error or a pending publication.</remarks>
     /// <returns>True when polling now would find nothing.</returns>
@@ -179,7 +184,11 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
             return false;
         }
 
-        PrefetchSecondLine(slot);
+        if (PrefetchWhileWaiting)
+        {
+            PrefetchSecondLine(slot);
+        }
+
         return true;
     }
 
@@ -436,9 +445,7 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
         throw new InvalidOperationException("ReleaseBatch was called without an outstanding batch from PollBatch (or with another one).");
 
     /// <summary>The slot does not hold the expected sequence: either not written yet (the previous lap's, or
-    /// never) or something else, counted once it lasts. While waiting, the slot's second cache line is asked
-    /// for, so that when the writer's last store lands the rest is already on its way (a slot of more than
-    /// 48 B payload spans two lines; fetched one after the other they cost two transfers).</summary>
+    /// never) or something else, counted once it lasts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void OnNotReady(byte* slot, long sequence, long expected)
     {
@@ -447,7 +454,10 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
             OnSequenceError(sequence);
         }
 
-        PrefetchSecondLine(slot);
+        if (PrefetchWhileWaiting)
+        {
+            PrefetchSecondLine(slot);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -44,6 +44,27 @@ public class PerfTests
         }
     }
 
+    [Theory]
+    [InlineData(true, "", PerfOptionSet.LatencySegments, PerfOptionSet.LatencySlots)]
+    [InlineData(false, "", PerfOptionSet.BandwidthSegments, PerfOptionSet.BandwidthSlots)]
+    [InlineData(true, "--segments 4 --slots 256", 4, 256)]
+    [InlineData(true, "--slots 64", PerfOptionSet.LatencySegments, 64)]
+    [InlineData(false, "--segments 2 --slots 16", 2, 16)]
+    public void Write_lat_defaults_to_a_ring_that_fits_the_L1_cache_and_a_given_geometry_wins(bool latency, string line, int segments, int slots)
+    {
+        PerfTest test = latency ? PerfTest.WriteLatency : PerfTest.WriteBandwidth;
+        var set = new PerfOptionSet();
+        var command = new System.CommandLine.Command("write");
+        set.AddTo(command);
+        System.CommandLine.ParseResult result = command.Parse(line);
+        Assert.Empty(CommandChecks.Errors(result));
+
+        PerfOptions options = set.Bind(test, result);
+
+        Assert.Equal((segments, slots), (options.Segments, options.Slots));
+        Assert.True(PerfOptionSet.LatencySegments * PerfOptionSet.LatencySlots * options.GeometryFor(64).SlotStride <= 16 * 1024, "write-lat's default ring at 64 B stays well inside a 32 KiB L1");
+    }
+
     [Fact]
     public void Parses_sizes_and_rejects_bad_ones()
     {
