@@ -55,6 +55,8 @@ internal sealed class FailoverReader : IDisposable
     private long _lastIdlePublish;
     private int _switchedFrom = -1;
     private long _switchedFromEpoch;
+    private bool _switchedFromCarried;
+    private long _activeSince;
     private bool _disposed;
 
     /// <summary>Creates the reading end.</summary>
@@ -473,6 +475,8 @@ internal sealed class FailoverReader : IDisposable
 
         _switchedFrom = _active;
         _switchedFromEpoch = _links[_active].WriterEpoch;
+        _switchedFromCarried = _position > _activeSince;
+        _activeSince = _position;
         _active = newest;
         SegmentedQueueReader link = _links[newest];
         link.Seek(_position);
@@ -481,11 +485,13 @@ internal sealed class FailoverReader : IDisposable
     }
 
     /// <summary>The first message from the link the reader moved to has been delivered. Moving off a link the writer
-    /// never activated (the first connection of a stream that started disconnected) is not a switch.</summary>
+    /// never activated (the first connection of a stream that started disconnected) is not a switch; a link that
+    /// announced an epoch, or carried messages to this reader, was activated (its announcement may never have
+    /// arrived whole: the heartbeats of a failing link are what gets lost).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void OnSwitched(long first)
     {
-        if (_switchedFromEpoch > 0)
+        if (_switchedFromEpoch > 0 || _switchedFromCarried)
         {
             Switches++;
             SwitchedLink?.Invoke(this, new LinkSwitch(_switchedFrom, _active, first, _time.GetTimestamp(), _links[_active].WriterEpoch));

@@ -344,4 +344,76 @@ public class FailoverTests
         var e = Assert.Throws<ArgumentException>(() => new FailoverWriter([a.Writer, b.Writer]));
         Assert.Contains("same geometry", e.Message, StringComparison.Ordinal);
     }
+    [Fact]
+    public void A_switch_counts_even_when_no_heartbeat_of_the_old_link_arrived_whole()
+    {
+        // Link 0's trailer writes (the heartbeats that announce its epoch) are lost; its messages arrive. The reader
+        // delivers from link 0 without ever seeing its epoch, then the writer fails over to link 1: that is a switch.
+        var geometry = new SegmentedQueueGeometry(4, 8, 16);
+        bool dropTrailers = true;
+        using LocalQueuePair link0 = SharedMemoryProvider.CreateLocalPair(geometry, channel => new TrailerDroppingChannel(channel, geometry.RingLength, () => dropTrailers));
+        using LocalQueuePair link1 = SharedMemoryProvider.CreateLocalPair(geometry, channel => new TrailerDroppingChannel(channel, geometry.RingLength, () => false));
+        var clock = new ManualClock();
+        var options = new FailoverOptions();
+        using var writer = new FailoverWriter([link0.Writer, link1.Writer], options, clock);
+        using var reader = new FailoverReader([link0.Reader, link1.Reader], options, clock);
+        var switches = new List<LinkSwitch>();
+        reader.SwitchedLink += (_, e) => switches.Add(e);
+        var sink = new CountingSink();
+        for (long i = 1; i <= 5; i++)
+        {
+            Assert.Equal(i, writer.Offer(BitConverter.GetBytes(i)));
+        }
+
+        Assert.Equal(5, reader.Poll(ref sink));
+        Assert.Equal(0, link0.Reader.WriterEpoch); // never seen
+
+        writer.MarkFailed(0, LinkFailureCause.AsyncEvent, "test: port error");
+        for (long i = 6; i <= 8;)
+        {
+            if (writer.Offer(BitConverter.GetBytes(i)) > 0)
+            {
+                i++;
+            }
+
+            writer.Maintain();
+            reader.Poll(ref sink);
+        }
+
+        while (reader.Position < 8)
+        {
+            Assert.True(reader.Poll(ref sink) >= 0);
+        }
+
+        Assert.Equal(8, sink.Count);
+        Assert.Equal(1, reader.Switches);
+        LinkSwitch e = Assert.Single(switches);
+        Assert.Equal((0, 1, 6L), (e.From, e.To, e.Sequence));
+    }
+
+    private struct CountingSink : IMessageHandler
+    {
+        public long Count;
+
+        public void OnMessage(ReadOnlySpan<byte> payload, long sequence) => Count++;
+    }
+
+    /// <summary>Passes every write on but those at or past <c>trailerOffset</c> (the ring's trailer) while told to drop them.</summary>
+    private sealed class TrailerDroppingChannel(RdmaStack.Transport.IRemoteWriteChannel inner, long trailerOffset, Func<bool> drop) : RdmaStack.Transport.IRemoteWriteChannel
+    {
+        public RdmaStack.Transport.MemoryRegion Source => inner.Source;
+
+        public long RemoteLength => inner.RemoteLength;
+
+        public int SendQueueDepth => inner.SendQueueDepth;
+
+        public bool IsConnected => inner.IsConnected;
+
+        public RdmaStack.Transport.WriteStatus PostWrite(long sourceOffset, long remoteOffset, int length, bool signaled) =>
+            remoteOffset >= trailerOffset && drop() ? RdmaStack.Transport.WriteStatus.Posted : inner.PostWrite(sourceOffset, remoteOffset, length, signaled);
+
+        public int PollCompletions() => inner.PollCompletions();
+
+        public void Dispose() => inner.Dispose();
+    }
 }
