@@ -50,7 +50,8 @@ public class PerfTests
     [InlineData(true, "--segments 4 --slots 256", 4, 256)]
     [InlineData(true, "--slots 64", PerfOptionSet.LatencySegments, 64)]
     [InlineData(false, "--segments 2 --slots 16", 2, 16)]
-    public void Write_lat_defaults_to_a_ring_that_fits_the_L1_cache_and_a_given_geometry_wins(bool latency, string line, int segments, int slots)
+    [InlineData(true, "--provider verbs --device rxe0 --peer-device rxe1", PerfOptionSet.BandwidthSegments, PerfOptionSet.BandwidthSlots)]
+    public void Write_lat_over_shared_memory_defaults_to_a_ring_that_fits_the_L1_cache_and_a_given_geometry_wins(bool latency, string line, int segments, int slots)
     {
         PerfTest test = latency ? PerfTest.WriteLatency : PerfTest.WriteBandwidth;
         var set = new PerfOptionSet();
