@@ -88,21 +88,8 @@ internal static unsafe class PingPongLadder
                         RingSend(back + offset, forth + offset + SlotDescriptor.HeaderLength, size, s);
                     }
 
-                    for (int i = 0; i < Block; i++)
-                    {
-                        while (queueForth.Reader.Poll(ref queueEcho, 1) == 0)
-                        {
-                            X86Base.Pause();
-                        }
-                    }
-
-                    for (int i = 0; i < Block; i++)
-                    {
-                        while (prefetchForth.Reader.Poll(ref prefetchEcho, 1) == 0)
-                        {
-                            X86Base.Pause();
-                        }
-                    }
+                    EchoBlock(queueForth.Reader, ref queueEcho);
+                    EchoBlock(prefetchForth.Reader, ref prefetchEcho);
 
                     for (int i = 0; i < Block; i++)
                     {
@@ -153,33 +140,8 @@ internal static unsafe class PingPongLadder
                     previous = now;
                 }
 
-                previous = Stopwatch.GetTimestamp();
-                for (int i = 0; i < Block; i++)
-                {
-                    Send(queueForth.Writer, size, i);
-                    while (queueBack.Reader.Poll(ref sink, 1) == 0)
-                    {
-                        X86Base.Pause();
-                    }
-
-                    long now = Stopwatch.GetTimestamp();
-                    rtt[2][i] = now - previous;
-                    previous = now;
-                }
-
-                previous = Stopwatch.GetTimestamp();
-                for (int i = 0; i < Block; i++)
-                {
-                    Send(prefetchForth.Writer, size, i);
-                    while (prefetchBack.Reader.Poll(ref sink, 1) == 0)
-                    {
-                        X86Base.Pause();
-                    }
-
-                    long now = Stopwatch.GetTimestamp();
-                    rtt[3][i] = now - previous;
-                    previous = now;
-                }
+                QueueBlock(queueForth.Writer, queueBack.Reader, size, rtt[2], ref sink);
+                QueueBlock(prefetchForth.Writer, prefetchBack.Reader, size, rtt[3], ref sink);
 
                 previous = Stopwatch.GetTimestamp();
                 for (int i = 0; i < Block; i++)
@@ -234,6 +196,36 @@ internal static unsafe class PingPongLadder
             double step = r == 0 ? 0 : Median(Enumerable.Range(0, (int)cycles).Select(c => (blockP50[rung][c] - blockP50[reference][c]) * nsPerTick / 2));
             string over = r == 0 ? "" : $"{step.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} over {Rungs[reference]}";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Rungs[r],-9} {p50,8:0} {p50 / 2,9:0.0} {ratio,12:0.00}   {over}"));
+        }
+    }
+
+    /// <summary>The initiator's block of one queue rung: <see cref="Block"/> round trips, each RTT into <paramref name="samples"/>.</summary>
+    private static void QueueBlock(SegmentedQueueWriter output, SegmentedQueueReader input, int size, long[] samples, ref Sink sink)
+    {
+        long previous = Stopwatch.GetTimestamp();
+        for (int i = 0; i < Block; i++)
+        {
+            Send(output, size, i);
+            while (input.Poll(ref sink, 1) == 0)
+            {
+                X86Base.Pause();
+            }
+
+            long now = Stopwatch.GetTimestamp();
+            samples[i] = now - previous;
+            previous = now;
+        }
+    }
+
+    /// <summary>The responder's block of one queue rung.</summary>
+    private static void EchoBlock(SegmentedQueueReader input, ref QueueEcho echo)
+    {
+        for (int i = 0; i < Block; i++)
+        {
+            while (input.Poll(ref echo, 1) == 0)
+            {
+                X86Base.Pause();
+            }
         }
     }
 
