@@ -3,11 +3,20 @@
 #
 # Runs, ROUNDS times in alternation, on the two CPUs of CPUS (each process pinned to one):
 #   1. native/build/cacheline-pingpong  the hardware limit: one cache line each way between two processes
-#   2. ucx_perftest -t put_lat -x posix at ranks 50/90/99/99.9, and -t put_bw: UCX over shared memory
-#   3. rdmastack perf write-lat --sizes 64 and write-bw --sizes 64: ours over the shared-memory provider
-# then `rdmastack perf compare-report` takes the medians, prints each figure beside its baseline with
-# the ratio and writes bench/results/compare.{json,md}; gnuplot draws compare-latency.png from them.
-# Environment: ROUNDS (3), CPUS (0,1), LAT_ITERS (1000000), BW_ITERS (20000000), RESULTS (bench/results).
+#   2. ucx_perftest -t put_lat -x posix: 64 B at ranks 50/90/99/99.9, 8/512/4096 B at rank 50; -t put_bw at
+#      8/64/512/4096 B: UCX over shared memory
+#   3. rdmastack perf write-lat and write-bw --sizes 8,64,512,4096 (one invocation each, one results row per
+#      size): ours over the shared-memory provider
+# then `rdmastack perf compare-report` takes the medians, prints each 64 B figure beside its baseline with
+# the ratio and the other sizes beside UCX in a second table, and writes bench/results/compare.{json,md};
+# gnuplot draws compare-latency.png (64 B distributions) and compare-sizes.png (p50 against size) from them.
+# Environment: ROUNDS (3), CPUS (0,1), LAT_ITERS (1000000), BW_ITERS (20000000), BW_BYTES (8000000000),
+# RESULTS (bench/results).
+# LAT_ITERS round trips at every size. BW_ITERS messages at 8 and 64 B; a larger size moves no more than
+# BW_BYTES (8e9) bytes: iterations = min(BW_ITERS, BW_BYTES / size), so 15.6 M at 512 B and 1.95 M at 4096 B
+# (ours through write-bw --max-bytes, UCX put_bw through -n).
+# Run time at the defaults: one round took 15 s on the 2-vCPU dev host (2026-12-01, AMD EPYC, measured with
+# ROUNDS=1), so about 45 s for ROUNDS=3, well under the 12 min budget.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -15,6 +24,8 @@ ROUNDS=${ROUNDS:-3}
 CPUS=${CPUS:-0,1}
 LAT_ITERS=${LAT_ITERS:-1000000}
 BW_ITERS=${BW_ITERS:-20000000}
+BW_BYTES=${BW_BYTES:-8000000000}
+SIZES=(8 64 512 4096)
 RESULTS=${RESULTS:-bench/results}
 CONFIG=${CONFIG:-Release}
 CPU_A=${CPUS%,*}
@@ -26,6 +37,9 @@ WORK="$ROOT/artifacts/bench-compare"
 [ -x "$RDMASTACK" ] || { echo "compare: $RDMASTACK not built" >&2; exit 2; }
 command -v ucx_perftest >/dev/null || { echo "compare: ucx_perftest missing (Debian package ucx-utils)" >&2; exit 2; }
 rm -rf "$WORK"; mkdir -p "$WORK" "$RESULTS"
+
+# Messages of write-bw/put_bw at size $1: BW_ITERS, capped at BW_BYTES of payload.
+bw_iters() { local cap=$((BW_BYTES / $1)); echo $((cap < BW_ITERS ? cap : BW_ITERS)); }
 
 step() { printf '\033[1m--> round %s/%s: %s\033[0m\n' "$1" "$ROUNDS" "$2" >&2; }
 
@@ -56,14 +70,23 @@ for r in $(seq 1 "$ROUNDS"); do
   for rank in 50 90 99 99.9; do
     ucx_pair "$WORK/round$r-ucx-lat-R$rank.txt" -t put_lat -s 64 -n "$LAT_ITERS" -w $((LAT_ITERS / 10)) -R "$rank"
   done
-  ucx_pair "$WORK/round$r-ucx-bw.txt" -t put_bw -s 64 -n "$BW_ITERS"
+  for size in 8 512 4096; do
+    ucx_pair "$WORK/round$r-ucx-lat-s$size-R50.txt" -t put_lat -s "$size" -n "$LAT_ITERS" -w $((LAT_ITERS / 10)) -R 50
+  done
+  for size in "${SIZES[@]}"; do
+    # 64 B keeps the file name of the 64-B-only script (compare-report reads both).
+    suffix=$([ "$size" = 64 ] && echo "" || echo "-s$size")
+    ucx_pair "$WORK/round$r-ucx-bw$suffix.txt" -t put_bw -s "$size" -n "$(bw_iters "$size")"
+  done
   step "$r" "rdmastack perf write-lat / write-bw (shared-memory provider)"
-  "$RDMASTACK" perf write-lat --sizes 64 --iterations "$LAT_ITERS" --cpus "$CPUS" --json "$WORK/round$r-write-lat.json" >&2
-  "$RDMASTACK" perf write-bw --sizes 64 --iterations "$BW_ITERS" --cpus "$CPUS" --json "$WORK/round$r-write-bw.json" >&2
+  sizes=$(IFS=,; echo "${SIZES[*]}")
+  "$RDMASTACK" perf write-lat --sizes "$sizes" --iterations "$LAT_ITERS" --cpus "$CPUS" --json "$WORK/round$r-write-lat.json" >&2
+  "$RDMASTACK" perf write-bw --sizes "$sizes" --iterations "$BW_ITERS" --max-bytes "$BW_BYTES" --cpus "$CPUS" --json "$WORK/round$r-write-bw.json" >&2
 done
 
 "$RDMASTACK" perf compare-report --work "$WORK" --out "$RESULTS" --rounds "$ROUNDS" \
-  --invocation "./build.sh bench compare (ROUNDS=$ROUNDS CPUS=$CPUS LAT_ITERS=$LAT_ITERS BW_ITERS=$BW_ITERS)"
+  --invocation "./build.sh bench compare (ROUNDS=$ROUNDS CPUS=$CPUS LAT_ITERS=$LAT_ITERS BW_ITERS=$BW_ITERS BW_BYTES=$BW_BYTES)"
 gnuplot -e "results='$RESULTS'" bench/compare/latency.gp
+gnuplot -e "results='$RESULTS'" bench/compare/sizes.gp
 cp "$WORK"/round*-*.json "$RESULTS/" 2>/dev/null || true
-echo "compare: $(( $(date +%s) - START )) s; results in $RESULTS/compare.json, compare.md, compare-latency.png"
+echo "compare: $(( $(date +%s) - START )) s; results in $RESULTS/compare.json, compare.md, compare-latency.png, compare-sizes.png"

@@ -16,6 +16,8 @@ internal sealed class PerfOptionSet
 
     public Option<int?> Warmup { get; } = new("--warmup") { Description = "Unmeasured round trips or messages first, per size (default 10% of --iterations)" };
 
+    public Option<long?> MaxBytes { get; } = new("--max-bytes") { Description = "At most this many payload bytes per size: a size of S bytes runs min(--iterations, BYTES / S) (its warm-up scaled alike), so one sweep can stream many small messages and fewer large ones (default: no cap)" };
+
     public Option<int> Segments { get; } = new("--segments") { Description = $"Segments per queue (default {BandwidthSegments}; write-lat over shared memory {LatencySegments})", DefaultValueFactory = _ => BandwidthSegments };
 
     public Option<int> Slots { get; } = new("--slots") { Description = $"Slots per segment (default {BandwidthSlots}; write-lat over shared memory {LatencySlots}: one message is in flight, and a ring in the L1 cache is faster)", DefaultValueFactory = _ => BandwidthSlots };
@@ -77,6 +79,7 @@ internal sealed class PerfOptionSet
         });
         Iterations.Whole(1, RunChecks.MaxMeasured, "one 8-byte sample each");
         Warmup.Whole(0, RunChecks.MaxMeasured);
+        MaxBytes.Whole(1, long.MaxValue, "bytes");
         Segments.Whole(SegmentedQueueGeometry.MinSegments, SegmentedQueueGeometry.MaxSegments);
         Slots.Whole(1, SegmentedQueueGeometry.MaxSlotsPerSegment);
         Idle.AcceptOnlyFromAmong([.. IdleStrategy.Names]);
@@ -86,7 +89,7 @@ internal sealed class PerfOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, Segments, Slots, Idle, Timeout, Cpus, LockMemory, Json, Size, All, Batch, NoFrequencyCheck })
+        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, MaxBytes, Segments, Slots, Idle, Timeout, Cpus, LockMemory, Json, Size, All, Batch, NoFrequencyCheck })
         {
             command.Options.Add(option);
         }
@@ -153,6 +156,7 @@ internal sealed class PerfOptionSet
             TwoHost = twoHost ? TwoHost.Bind(result) : null,
             CheckFrequency = !result.GetValue(NoFrequencyCheck),
             Batch = result.GetValue(Batch),
+            MaxBytes = result.GetValue(MaxBytes),
         };
     }
 
@@ -197,6 +201,7 @@ internal sealed class PerfOptionSet
             "--batch", o.Batch.ToString(ic),
             .. CpusOption.ToArguments(o.Cpus),
         ];
-        return o.LockMemory ? [.. arguments, "--mlock"] : arguments;
+        string[] capped = o.MaxBytes is long bytes ? [.. arguments, "--max-bytes", bytes.ToString(ic)] : arguments;
+        return o.LockMemory ? [.. capped, "--mlock"] : capped;
     }
 }

@@ -9,12 +9,24 @@ namespace RdmaStack.Cli.Perf;
 /// `./build.sh bench compare`'s last step: reads the rounds it ran (the C cache-line ping-pong, UCX
 /// ucx_perftest, our write-lat and write-bw), takes each figure's median over the rounds, sets ours
 /// beside its baseline from the same run with the ratio, and writes compare.json, compare.md and the
-/// gnuplot data of the latency distributions.
+/// gnuplot data of the latency distributions. The targets are at 64 B; the other sizes (8, 512, 4096 B) go in a
+/// second table beside UCX at the same size, without targets, and only when the run measured them (a run of the
+/// 64-B-only script has none).
 /// </summary>
-/// <remarks>All latencies are one-way: the C limit's RTT is halved, as perftest and UCX report theirs.</remarks>
+/// <remarks>All latencies are one-way: the C limit's RTT is halved, as perftest and UCX report theirs. UCX's MB/s
+/// are MiB/s (ucx_perftest divides by 1024^2); they are converted to 10^6 B/s, ours' unit.</remarks>
 internal static class CompareReport
 {
     private static readonly CultureInfo Ic = CultureInfo.InvariantCulture;
+
+    /// <summary>The size of the targets' rows.</summary>
+    private const int MainSize = 64;
+
+    /// <summary>The sizes of the second table, measured beside <see cref="MainSize"/>.</summary>
+    private static readonly int[] s_otherSizes = [8, 512, 4096];
+
+    /// <summary>ucx_perftest's MB: 1024^2 bytes.</summary>
+    private const double UcxMegabyte = 1024.0 * 1024.0;
 
     public static int Run(string work, string output, int rounds, string command, TextWriter console)
     {
@@ -27,8 +39,8 @@ internal static class CompareReport
             JsonNode c = Load(Path.Combine(work, $"round{r}-cacheline.json"));
             JsonNode lat = Load(Path.Combine(work, $"round{r}-write-lat.json"));
             JsonNode bw = Load(Path.Combine(work, $"round{r}-write-bw.json"));
-            JsonNode latRow = lat["results"]![0]!;
-            JsonNode bwRow = bw["results"]![0]!;
+            JsonNode latRow = SizeRow(lat, MainSize) ?? throw new InvalidOperationException($"round {r}: write-lat has no {MainSize} B result");
+            JsonNode bwRow = SizeRow(bw, MainSize) ?? throw new InvalidOperationException($"round {r}: write-bw has no {MainSize} B result");
             var round = new JsonObject { ["round"] = r };
             void Add(string key, double value)
             {
@@ -69,6 +81,35 @@ internal static class CompareReport
             Add("ours.bw.msgps", Num(bwRow["messagesPerSecond"]));
             Add("ours.bw.MBps", Num(bwRow["megabytesPerSecond"]));
             Add("ours.bw.typical.msgps", 1e9 / Num(bwRow["tTypicalNs"]));
+            foreach (int size in s_otherSizes)
+            {
+                if (SizeRow(lat, size) is JsonNode latAt)
+                {
+                    Add($"ours.s{size}.p50", Num(latAt["tTypicalNs"]));
+                    Add($"ours.s{size}.p999", Num(latAt["p999Ns"]));
+                }
+
+                if (SizeRow(bw, size) is JsonNode bwAt)
+                {
+                    Add($"ours.s{size}.bw.msgps", Num(bwAt["messagesPerSecond"]));
+                    Add($"ours.s{size}.bw.MBps", Num(bwAt["megabytesPerSecond"]));
+                }
+
+                string ucxLat = Path.Combine(work, $"round{r}-ucx-lat-s{size}-R50.txt");
+                if (File.Exists(ucxLat))
+                {
+                    Add($"ucx.s{size}.p50", UcxFinal(ucxLat)[1] * 1000);
+                }
+
+                string ucxBw = Path.Combine(work, $"round{r}-ucx-bw-s{size}.txt");
+                if (File.Exists(ucxBw))
+                {
+                    double[] final = UcxFinal(ucxBw);
+                    Add($"ucx.s{size}.bw.msgps", final[6]);
+                    Add($"ucx.s{size}.bw.MBps", final[4] * UcxMegabyte / 1e6);
+                }
+            }
+
             roundNodes.Add(round);
             (lastOurs, lastC, lastBw) = (lat, c, bw);
         }
@@ -89,6 +130,18 @@ internal static class CompareReport
             new("64 B stream, median block (M msg/s)", M("ours.bw.typical.msgps") / 1e6, M("ucx.bw.msgps") / 1e6, "UCX put_bw msg rate", null),
             new("64 B stream, median block (M msg/s)", M("ours.bw.typical.msgps") / 1e6, 20, "target 20 M msg/s", 1.0),
         };
+
+        var sizes = new List<SizeFigures>();
+        foreach (int size in s_otherSizes)
+        {
+            var at = new SizeFigures(
+                size, M($"ours.s{size}.p50"), M($"ours.s{size}.p999"), M($"ucx.s{size}.p50"),
+                M($"ours.s{size}.bw.msgps"), M($"ours.s{size}.bw.MBps"), M($"ucx.s{size}.bw.msgps"), M($"ucx.s{size}.bw.MBps"));
+            if (at.Measured)
+            {
+                sizes.Add(at);
+            }
+        }
 
         Directory.CreateDirectory(output);
         string commit = lastOurs?["commit"]?.GetValue<string>() ?? "unknown";
@@ -111,7 +164,7 @@ internal static class CompareReport
 
         var distributions = new JsonObject
         {
-            ["ours"] = lastOurs?["results"]?[0]?["percentiles"]?.DeepClone(),
+            ["ours"] = (lastOurs is null ? null : SizeRow(lastOurs, MainSize))?["percentiles"]?.DeepClone(),
             ["cLimitRttHalf"] = Halve(lastC?["rttPercentilesNs"]),
             ["ucx"] = new JsonArray([.. ucxDistribution.Select(kv => (JsonNode)new JsonArray(kv.Key, Math.Round(Median(kv.Value), 1)))]),
         };
@@ -129,12 +182,18 @@ internal static class CompareReport
             ["distributionsNs"] = distributions,
             ["oursWriteBw"] = lastBw?["results"]?.DeepClone(),
         };
+        if (sizes.Count > 0)
+        {
+            report["otherSizes"] = new JsonObject(sizes.Select(f => KeyValuePair.Create(f.Size.ToString(Ic), (JsonNode?)f.ToJson())));
+        }
+
         File.WriteAllText(Path.Combine(output, "compare.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        string table = Markdown(rows, rounds, command, commit, date, machine);
+        string table = Markdown(rows, rounds, command, commit, date, machine) + OtherSizesMarkdown(sizes);
         File.WriteAllText(Path.Combine(output, "compare.md"), table);
         WriteData(Path.Combine(output, "compare-ours.dat"), distributions["ours"]);
         WriteData(Path.Combine(output, "compare-c-limit.dat"), distributions["cLimitRttHalf"]);
         WriteData(Path.Combine(output, "compare-ucx.dat"), distributions["ucx"]);
+        WriteSizesData(Path.Combine(output, "compare-sizes.dat"), sizes, M("ours.p50"), M("ucx.p50"), M("c.p50"));
         console.Write(table);
         return 0;
     }
@@ -158,6 +217,52 @@ internal static class CompareReport
 
         return md.ToString();
     }
+
+    /// <summary>The second table: each other size, ours beside UCX at that size; empty when the run measured none.</summary>
+    private static string OtherSizesMarkdown(List<SizeFigures> sizes)
+    {
+        if (sizes.Count == 0)
+        {
+            return "";
+        }
+
+        var md = new StringBuilder();
+        md.AppendLine();
+        md.AppendLine("## Other sizes");
+        md.AppendLine();
+        md.AppendLine("Medians of the same rounds, no targets (the issue sets them at 64 B). Latency ratio = our p50 / UCX put_lat typical; rate ratio = UCX put_bw msg/s / ours (below 1 is better). MB/s are 10^6 B/s of payload (UCX's MiB/s converted).");
+        md.AppendLine();
+        md.AppendLine("| size (B) | ours one-way p50 (ns) | ours one-way p99.9 (ns) | UCX put_lat typical (ns) | latency ratio | ours stream (M msg/s) | ours stream (MB/s) | UCX put_bw (M msg/s) | UCX put_bw (MB/s) | rate ratio |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (SizeFigures f in sizes)
+        {
+            md.AppendLine(Ic, $"| {f.Size} | {Cell(f.OursP50)} | {Cell(f.OursP999)} | {Cell(f.UcxP50)} | {Cell(f.LatencyRatio, "0.00")} | {Cell(f.OursMsgps / 1e6)} | {Cell(f.OursMBps)} | {Cell(f.UcxMsgps / 1e6)} | {Cell(f.UcxMBps)} | {Cell(f.RateRatio, "0.00")} |");
+        }
+
+        return md.ToString();
+    }
+
+    private static string Cell(double value, string format = "0.0##", string missing = "n/a") => double.IsNaN(value) ? missing : value.ToString(format, Ic);
+
+    private static JsonNode? Rounded(double value) => double.IsNaN(value) ? null : Math.Round(value, 3);
+
+    /// <summary>The data of compare-sizes.png: one-way p50 per size for ours and UCX put_lat, and the C limit's
+    /// RTT/2 p50 (size-less: the same on every line, drawn as a level line); "?" where a figure is missing.</summary>
+    private static void WriteSizesData(string path, List<SizeFigures> sizes, double oursMain, double ucxMain, double cLimit)
+    {
+        var points = sizes.Select(f => (f.Size, f.OursP50, f.UcxP50)).Append((MainSize, oursMain, ucxMain)).OrderBy(p => p.Item1);
+        var text = new StringBuilder("# size_bytes ours_p50_ns ucx_put_lat_p50_ns c_limit_rtt_half_p50_ns\n");
+        foreach ((int size, double ours, double ucx) in points)
+        {
+            text.AppendLine(Ic, $"{size} {Cell(ours, "0.###", "?")} {Cell(ucx, "0.###", "?")} {Cell(cLimit, "0.###", "?")}");
+        }
+
+        File.WriteAllText(path, text.ToString());
+    }
+
+    /// <summary>The results row of <paramref name="size"/> bytes in a `perf --json` file, or null.</summary>
+    private static JsonNode? SizeRow(JsonNode file, int size) =>
+        file["results"]?.AsArray().FirstOrDefault(row => row?["size"]?.GetValue<int>() == size);
 
     private static JsonArray Halve(JsonNode? pairs) =>
         new([.. (pairs?.AsArray() ?? []).Select(p => (JsonNode)new JsonArray(Num(p![0]), Math.Round(Num(p[1]) / 2, 1)))]);
@@ -203,6 +308,29 @@ internal static class CompareReport
         double[] sorted = [.. values.Order()];
         int n = sorted.Length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+    }
+
+    /// <summary>One other size's medians: ours beside UCX at the same size (NaN where the run has no such figure).</summary>
+    private sealed record SizeFigures(int Size, double OursP50, double OursP999, double UcxP50, double OursMsgps, double OursMBps, double UcxMsgps, double UcxMBps)
+    {
+        public bool Measured => !(double.IsNaN(OursP50) && double.IsNaN(OursMsgps));
+
+        public double LatencyRatio => OursP50 / UcxP50;
+
+        public double RateRatio => UcxMsgps / OursMsgps;
+
+        public JsonObject ToJson() => new()
+        {
+            ["oursOneWayP50Ns"] = Rounded(OursP50),
+            ["oursOneWayP999Ns"] = Rounded(OursP999),
+            ["ucxPutLatTypicalNs"] = Rounded(UcxP50),
+            ["latencyRatio"] = Rounded(LatencyRatio),
+            ["oursStreamMsgps"] = Rounded(OursMsgps),
+            ["oursStreamMBps"] = Rounded(OursMBps),
+            ["ucxPutBwMsgps"] = Rounded(UcxMsgps),
+            ["ucxPutBwMBps"] = Rounded(UcxMBps),
+            ["rateRatio"] = Rounded(RateRatio),
+        };
     }
 
     private sealed record Row(string Figure, double Ours, double Baseline, string BaselineName, double? Target)

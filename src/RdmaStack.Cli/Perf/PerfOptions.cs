@@ -33,6 +33,22 @@ internal sealed record PerfOptions(PerfTest Test, IReadOnlyList<int> Sizes, int 
     /// <summary>write-bw: messages the sender claims and commits at once (1: one claim per message).</summary>
     public int Batch { get; init; } = Commands.PerfOptionSet.DefaultBatch;
 
+    /// <summary>At most this many payload bytes per size (--max-bytes), or null for no cap.</summary>
+    public long? MaxBytes { get; init; }
+
+    /// <summary>The options of one size: under <see cref="MaxBytes"/>, a size of <paramref name="size"/> bytes runs
+    /// min(<see cref="Iterations"/>, MaxBytes / size), at least one, with the warm-up scaled by the same factor.</summary>
+    public PerfOptions ForSize(int size)
+    {
+        if (MaxBytes is not long bytes || size == 0 || bytes / size >= Iterations)
+        {
+            return this;
+        }
+
+        int iterations = (int)Math.Max(1, bytes / size);
+        return this with { Iterations = iterations, Warmup = (int)((long)Warmup * iterations / Iterations) };
+    }
+
     /// <summary>Two hosts (perftest's server/client): this side's settings; null when both processes run here.</summary>
     public Commands.TwoHost? TwoHost { get; init; }
 

@@ -31,13 +31,14 @@ internal static class PerfPeer
             timerTicks = LatencyStatistics.TimerCostTicks();
             foreach (int size in options.Sizes)
             {
+                PerfOptions sized = options.ForSize(size);
                 string queue = string.Create(CultureInfo.InvariantCulture, $"{name}.s{size}");
                 // A server waits for its client as long as it takes (perftest's does), then as long as any other wait.
                 TimeSpan connect = options.TwoHost is { IsServer: true } && sizes.Count == 0 ? Timeout.InfiniteTimeSpan : options.StallTimeout;
                 using PeerStreams streams = PeerStreams.Open(options.FabricOptionsFor(role, size), role, queue, connect);
                 Publication output = streams.Outbound;
                 Subscription input = streams.Inbound;
-                PerfSizeResult? result = RunSize(role, output, input, size, options, idle, timerTicks);
+                PerfSizeResult? result = RunSize(role, output, input, size, sized, idle, timerTicks);
                 if (result is not null)
                 {
                     sizes.Add(result);

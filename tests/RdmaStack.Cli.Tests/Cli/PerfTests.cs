@@ -66,6 +66,52 @@ public class PerfTests
         Assert.True(PerfOptionSet.LatencySegments * PerfOptionSet.LatencySlots * options.GeometryFor(64).SlotStride <= 16 * 1024, "write-lat's default ring at 64 B stays well inside a 32 KiB L1");
     }
 
+    [Theory]
+    [InlineData("", 64, 20_000_000, 2_000_000)]
+    [InlineData("--max-bytes 8000000000", 8, 20_000_000, 2_000_000)]
+    [InlineData("--max-bytes 8000000000", 64, 20_000_000, 2_000_000)]
+    [InlineData("--max-bytes 8000000000", 512, 15_625_000, 1_562_500)]
+    [InlineData("--max-bytes 8000000000", 4096, 1_953_125, 195_312)]
+    [InlineData("--max-bytes 8000000000", 0, 20_000_000, 2_000_000)]
+    [InlineData("--max-bytes 100", 4096, 1, 0)]
+    public void Max_bytes_caps_the_messages_of_the_larger_sizes_and_scales_their_warmup(string cap, int size, int iterations, int warmup)
+    {
+        var set = new PerfOptionSet();
+        var command = new System.CommandLine.Command("write-bw");
+        set.AddTo(command);
+        System.CommandLine.ParseResult result = command.Parse($"--iterations 20000000 {cap}");
+        Assert.Empty(CommandChecks.Errors(result));
+
+        PerfOptions sized = set.Bind(PerfTest.WriteBandwidth, result).ForSize(size);
+
+        Assert.Equal((iterations, warmup), (sized.Iterations, sized.Warmup));
+    }
+
+    [Fact]
+    public void Both_peer_processes_run_each_size_under_the_byte_cap()
+    {
+        string json = Path.Combine(Path.GetTempPath(), $"rdmastack-perf-test-{Environment.ProcessId}-max-bytes.json");
+        var options = new PerfOptions(PerfTest.WriteBandwidth, [8, 64, 4096], Iterations: 5_000, Warmup: 500, Segments: 2, Slots: 16, ProviderChoice.SharedMemory, "spin", TimeSpan.FromSeconds(20))
+        {
+            JsonPath = json,
+            MaxBytes = 64 * 5_000,
+        };
+        var console = new StringWriter();
+        try
+        {
+            int exit = PerfRunner.Run(options, "rdmastack perf test", console);
+
+            Assert.True(exit == 0, console.ToString());
+            using JsonDocument report = JsonDocument.Parse(File.ReadAllText(json));
+            JsonElement[] rows = [.. report.RootElement.GetProperty("results").EnumerateArray()];
+            Assert.Equal([(8, 5_000L), (64, 5_000L), (4096, 78L)], rows.Select(r => (r.GetProperty("size").GetInt32(), r.GetProperty("iterations").GetInt64())));
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
     [Fact]
     public void Parses_sizes_and_rejects_bad_ones()
     {
