@@ -18,7 +18,7 @@ write_lat() {
 
 # our_write_lat SENDERDEV RECEIVERDEV SIZE PREFIX: `rdmastack perf write-lat` over the verbs provider, 5,000
 # round trips after 1,000 unmeasured ones (ib_write_lat above: 5,000, none unmeasured); its t_typical (the
-# median of RTT/2, the timer's cost subtracted) goes to PREFIX.typical.
+# median of RTT/2, the clock read once per round trip while the message is in flight) goes to PREFIX.typical.
 our_write_lat() {
   local s=$1 r=$2 size=$3 out=$4
   "$RDMASTACK_REPO/src/RdmaStack.Cli/bin/Release/net10.0/rdmastack" perf write-lat --provider verbs --device "$s" --peer-device "$r" \

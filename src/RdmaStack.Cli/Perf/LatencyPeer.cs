@@ -6,16 +6,18 @@ namespace RdmaStack.Cli.Perf;
 
 /// <summary>
 /// write-lat: the initiator writes a message and spins until the responder's echo arrives, like
-/// perftest's write_lat. One timestamp per round trip (the gap between consecutive ones is one RTT
-/// plus one timer read, which is subtracted), so the timer costs half what two reads per RTT would.
+/// perftest's write_lat. One timestamp per round trip, read right after each send, while the message is in
+/// flight: the gap between consecutive ones is one period of the ping-pong, and the clock's own cost overlaps the
+/// wait instead of sitting between an echo and the next send. (Read between them, a <c>clock_gettime</c> cost
+/// 40-50 ns of the round trip on the critical path where its back-to-back cost is 22 ns: bench/results/README.md.)
 /// </summary>
 internal static class LatencyPeer
 {
     /// <summary>The initiator: returns the one-way figures (RTT / 2) of this size.</summary>
-    public static PerfSizeResult RunInitiator(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle, double timerTicks) =>
+    public static PerfSizeResult RunInitiator(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle) =>
         IsBusySpin(idle)
-            ? RunInitiator(output, input, size, options, default(PauseStep), idle, timerTicks)
-            : RunInitiator(output, input, size, options, new StrategyStep(idle), idle, timerTicks);
+            ? RunInitiator(output, input, size, options, default(PauseStep), idle)
+            : RunInitiator(output, input, size, options, new StrategyStep(idle), idle);
 
     /// <summary>The responder: echoes every message back on its own queue.</summary>
     public static void RunResponder(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle)
@@ -34,7 +36,7 @@ internal static class LatencyPeer
     private static bool IsBusySpin(IIdleStrategy idle) => ReferenceEquals(idle, IdleStrategy.BusySpin());
 
     /// <summary>The initiator's loop, generic over the spin's idle step (a struct: no interface call in the spin).</summary>
-    private static PerfSizeResult RunInitiator<TSpin>(Publication output, Subscription input, int size, PerfOptions options, TSpin spin, IIdleStrategy idle, double timerTicks)
+    private static PerfSizeResult RunInitiator<TSpin>(Publication output, Subscription input, int size, PerfOptions options, TSpin spin, IIdleStrategy idle)
         where TSpin : struct, IIdleStrategy
     {
         long[] rtts = new long[options.Iterations];
@@ -48,6 +50,15 @@ internal static class LatencyPeer
         for (int i = -options.Warmup; i < options.Iterations; i++)
         {
             Send(output, size, i, idle, stallTicks);
+
+            // Round trip i - 1 ends here: its echo arrived, and this send followed it.
+            long sent = Stopwatch.GetTimestamp();
+            if (i > 0)
+            {
+                rtts[i - 1] = sent - previous;
+            }
+
+            previous = sent;
             long spins = 0;
             while (input.Poll(ref pong, 1) == 0)
             {
@@ -63,16 +74,11 @@ internal static class LatencyPeer
                 }
             }
 
-            long now = Stopwatch.GetTimestamp();
-            if (i >= 0)
-            {
-                rtts[i] = now - previous;
-            }
-
-            previous = now;
         }
 
-        PerfSizeResult result = LatencyStatistics.Summarize(rtts, timerTicks, 2);
+        // The last round trip has no send after it: its echo's arrival ends it.
+        rtts[^1] = Stopwatch.GetTimestamp() - previous;
+        PerfSizeResult result = LatencyStatistics.Summarize(rtts, 0, 2);
         double messagesPerSecond = result.TAvgNs > 0 ? 1e9 / result.TAvgNs : 0;
         return result with
         {

@@ -38,7 +38,7 @@ internal static class PerfPeer
                 using PeerStreams streams = PeerStreams.Open(options.FabricOptionsFor(role, size), role, queue, connect);
                 Publication output = streams.Outbound;
                 Subscription input = streams.Inbound;
-                PerfSizeResult? result = RunSize(role, output, input, size, sized, idle, timerTicks);
+                PerfSizeResult? result = RunSize(role, output, input, size, sized, idle);
                 if (result is not null)
                 {
                     sizes.Add(result);
@@ -58,14 +58,14 @@ internal static class PerfPeer
         return new PerfPeerResult { Role = role, Sizes = sizes, Notes = notes, TimerCostNs = Ns(timerTicks) };
     }
 
-    private static PerfSizeResult? RunSize(string role, Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle, double timerTicks)
+    private static PerfSizeResult? RunSize(string role, Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle)
     {
         bool sender = role == "sender";
         if (options.Test == PerfTest.WriteLatency)
         {
             if (sender)
             {
-                return LatencyPeer.RunInitiator(output, input, size, options, idle, timerTicks);
+                return LatencyPeer.RunInitiator(output, input, size, options, idle);
             }
 
             LatencyPeer.RunResponder(output, input, size, options, idle);

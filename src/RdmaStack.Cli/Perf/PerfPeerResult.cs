@@ -10,7 +10,8 @@ internal sealed record PerfPeerResult
     /// <summary>The side that measured fills this (the latency initiator, the bandwidth receiver).</summary>
     public List<PerfSizeResult> Sizes { get; init; } = [];
 
-    /// <summary>Cost of one Stopwatch read, subtracted from each latency sample.</summary>
+    /// <summary>Cost of one Stopwatch read back to back (reported; write-lat reads the clock while a message is in flight, so
+    /// nothing is subtracted).</summary>
     public double TimerCostNs { get; init; }
 
     /// <summary>Notes for the report: pinning, mlockall.</summary>

@@ -89,7 +89,7 @@ internal static class PerfRunner
         bool latency = options.Test == PerfTest.WriteLatency;
         console.WriteLine(new string('-', 118));
         console.WriteLine(latency
-            ? string.Create(ic, $" one-way latency = RTT/2; the timer's own cost ({timerNs:0.0} ns per read, one read per round trip) is subtracted")
+            ? string.Create(ic, $" one-way latency = RTT/2; one clock read per round trip ({timerNs:0.0} ns back to back), right after the send, while the message is in flight")
             : string.Create(ic, $" rate measured at the receiver; t_* = time per message over blocks of {BandwidthPeer.BlockMessages} messages"));
         console.WriteLine(string.Create(ic, $" {"#bytes",7} {"#iterations",12} {"t_min[us]",10} {"t_typical[us]",14} {"t_avg[us]",10} {"t_99%[us]",10} {"t_99.9%[us]",12} {"msg/s",14} {"MB/s",10}"));
         foreach (PerfSizeResult r in rows)
