@@ -116,46 +116,43 @@ internal static unsafe class PingPongLadder
             for (long c = 0; c < cycles; c++)
             {
                 long first = seq;
-                long previous = Stopwatch.GetTimestamp();
+                long previous = 0;
                 for (int i = 0; i < Block; i++)
                 {
                     long s = ++seq;
                     Volatile.Write(ref *(long*)lines, s);
+                    Stamp(rtt[0], i, ref previous);
                     SpinUntil((long*)(lines + 128), s);
-                    long now = Stopwatch.GetTimestamp();
-                    rtt[0][i] = now - previous;
-                    previous = now;
                 }
 
+                rtt[0][^1] = Stopwatch.GetTimestamp() - previous;
+
                 seq = first;
-                previous = Stopwatch.GetTimestamp();
                 for (int i = 0; i < Block; i++)
                 {
                     long s = ++seq;
                     long offset = (s % ringSlots) * stride;
                     RingSend(forth + offset, message, size, s);
+                    Stamp(rtt[1], i, ref previous);
                     SpinUntil((long*)(back + offset), s);
-                    long now = Stopwatch.GetTimestamp();
-                    rtt[1][i] = now - previous;
-                    previous = now;
                 }
+
+                rtt[1][^1] = Stopwatch.GetTimestamp() - previous;
 
                 QueueBlock(queueForth.Writer, queueBack.Reader, size, rtt[2], ref sink);
                 QueueBlock(prefetchForth.Writer, prefetchBack.Reader, size, rtt[3], ref sink);
 
-                previous = Stopwatch.GetTimestamp();
                 for (int i = 0; i < Block; i++)
                 {
                     Send(failoverForth, size, i);
+                    Stamp(rtt[4], i, ref previous);
                     while (failoverBackReader.Poll(ref sink, 1) == 0)
                     {
                         X86Base.Pause();
                     }
-
-                    long now = Stopwatch.GetTimestamp();
-                    rtt[4][i] = now - previous;
-                    previous = now;
                 }
+
+                rtt[4][^1] = Stopwatch.GetTimestamp() - previous;
 
                 for (int r = 0; r < Rungs.Length; r++)
                 {
@@ -185,7 +182,7 @@ internal static unsafe class PingPongLadder
             return sorted[sorted.Length / 2];
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ladder {geometry}: {cycles} cycles of {Block:N0} round trips a rung; RTT in ns (one timer read included), median over cycles of each block's p50"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ladder {geometry}: {cycles} cycles of {Block:N0} round trips a rung; RTT in ns (the clock read after each send, in flight), median over cycles of each block's p50"));
         Console.WriteLine("  rung       RTT p50   one-way   x line (same cycle)   one-way ns over the rung before (same cycle)");
         for (int r = 0; r < Rungs.Length; r++)
         {
@@ -202,19 +199,32 @@ internal static unsafe class PingPongLadder
     /// <summary>The initiator's block of one queue rung: <see cref="Block"/> round trips, each RTT into <paramref name="samples"/>.</summary>
     private static void QueueBlock(SegmentedQueueWriter output, SegmentedQueueReader input, int size, long[] samples, ref Sink sink)
     {
-        long previous = Stopwatch.GetTimestamp();
+        long previous = 0;
         for (int i = 0; i < Block; i++)
         {
             Send(output, size, i);
+            Stamp(samples, i, ref previous);
             while (input.Poll(ref sink, 1) == 0)
             {
                 X86Base.Pause();
             }
-
-            long now = Stopwatch.GetTimestamp();
-            samples[i] = now - previous;
-            previous = now;
         }
+
+        samples[^1] = Stopwatch.GetTimestamp() - previous;
+    }
+
+    /// <summary>The clock read right after a send, while the message is in flight (as perf write-lat reads it): the gap
+    /// since the read after the previous send is that round trip's period, the clock's own cost overlapping the wait.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Stamp(long[] samples, int i, ref long previous)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (i > 0)
+        {
+            samples[i - 1] = now - previous;
+        }
+
+        previous = now;
     }
 
     /// <summary>The responder's block of one queue rung.</summary>
