@@ -463,9 +463,9 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PrefetchSecondLine(byte* slot)
     {
-        if (_stride > SlotDescriptor.Alignment && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        if (_stride > SlotDescriptor.CacheLine && System.Runtime.Intrinsics.X86.Sse.IsSupported)
         {
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(slot + SlotDescriptor.Alignment);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(slot + SlotDescriptor.CacheLine);
         }
     }
 

@@ -23,7 +23,7 @@ namespace RdmaStack.Queues;
 ///  |                        Payload ...                            |
 ///  |                  (length bytes, at most capacity)             |
 ///  +---------------------------------------------------------------+
-///  |      padding up to the stride (a multiple of 64 bytes)        |
+///  |      padding up to the stride (a multiple of 128 bytes)       |
 ///  +---------------------------------------------------------------+
 /// </code>
 /// <para>The slot at ring index i holds sequence numbers i + 1, i + 1 + C, i + 1 + 2C ... (C = S x B slots),
@@ -53,8 +53,14 @@ internal static unsafe class SlotDescriptor
     /// <summary>Bytes before the payload.</summary>
     public const int HeaderLength = 16;
 
-    /// <summary>Slots are padded to this, so no two slots share a cache line.</summary>
-    public const int Alignment = 64;
+    /// <summary>Slots are padded to this: each slot has a pair of cache lines of its own. The adjacent-line prefetcher
+    /// moves lines in 128-byte pairs, so two one-line slots in one pair tie the slot being written to the one being read:
+    /// with 64-byte slots a one-way trip at 8 and 48 B took 75 ns where 128-byte slots took 60-65 ns, the same as a
+    /// 64 B message (bench/results/README.md, issue 14 third round), at the same stream rate.</summary>
+    public const int Alignment = 128;
+
+    /// <summary>A cache line.</summary>
+    public const int CacheLine = 64;
 
     /// <summary>The check word of a slot written over a store-ordered channel ("SORD"): the slot carries no CRC.</summary>
     public const uint StoreOrderMarker = 0x44524F53;

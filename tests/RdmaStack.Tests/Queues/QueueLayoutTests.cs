@@ -19,8 +19,8 @@ public class QueueLayoutTests
     }
 
     [Theory]
-    [InlineData(2, 1, 0)] // ring 128 B: the trailer follows at once, on its own pair
-    [InlineData(3, 1, 0)] // ring 192 B: one line left empty before the trailer's pair
+    [InlineData(2, 1, 0)] // ring 256 B: the trailer follows at once, on its own pair
+    [InlineData(3, 1, 0)] // ring 384 B: slots are 128-byte pairs, so the trailer follows at once too
     [InlineData(4, 256, 64)]
     [InlineData(7, 3, 100)]
     public void The_trailer_has_a_pair_of_cache_lines_of_its_own(int segments, int slots, int payload)
@@ -42,12 +42,12 @@ public class QueueLayoutTests
     }
 
     [Fact]
-    public void Slots_never_share_a_cache_line()
+    public void Slots_never_share_a_pair_of_cache_lines()
     {
         foreach (int payload in new[] { 0, 1, 48, 49, 64, 112, 113, 4096 })
         {
             int stride = SlotDescriptor.StrideFor(payload);
-            Assert.Equal(0, stride % 64);
+            Assert.Equal(0, stride % 128);
             Assert.True(stride >= SlotDescriptor.HeaderLength + payload);
         }
     }

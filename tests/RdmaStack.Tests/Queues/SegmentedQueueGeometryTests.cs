@@ -5,13 +5,14 @@ namespace RdmaStack.Tests.Queues;
 public class SegmentedQueueGeometryTests
 {
     [Theory]
-    [InlineData(0, 64)]
-    [InlineData(1, 64)]
-    [InlineData(48, 64)]
-    [InlineData(49, 128)]
+    [InlineData(0, 128)]
+    [InlineData(1, 128)]
+    [InlineData(48, 128)]
     [InlineData(64, 128)]
-    [InlineData(1 << 20, (1 << 20) + 64)]
-    public void Stride_is_header_plus_payload_rounded_to_a_cache_line(int payload, int stride)
+    [InlineData(112, 128)]
+    [InlineData(113, 256)]
+    [InlineData(1 << 20, (1 << 20) + 128)]
+    public void Stride_is_header_plus_payload_rounded_to_a_pair_of_cache_lines(int payload, int stride)
     {
         var g = new SegmentedQueueGeometry(2, 1, payload);
         Assert.Equal(stride, g.SlotStride);

@@ -302,7 +302,7 @@ public class SegmentedQueueTests
     public void Zero_length_payload_slots_carry_empty_messages()
     {
         using var q = new QueueHarness(new SegmentedQueueGeometry(2, 1, 0));
-        Assert.Equal(64, q.Geometry.SlotStride);
+        Assert.Equal(SlotDescriptor.Alignment, q.Geometry.SlotStride);
         var collector = new Collector();
         for (int i = 1; i <= 100; i++)
         {
