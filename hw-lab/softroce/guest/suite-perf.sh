@@ -9,6 +9,7 @@
 #            client on rxe1 pinned to CPU 1, each its own invocation, perftest under taskset, 1,000 messages, the
 #            figure the client prints (ours: until the reader has acknowledged the last message);
 #   lat      4 rounds of ib_write_lat and `rdmastack perf write-lat` at 64 B (5,000 round trips).
+# At the end, perf-ratios.awk sets each of our rows beside perftest's of the same round (and the best rounds of write-lat).
 # Each command's CPU time (user + system, both peers) is printed beside its figure: under TCG rxe is CPU bound.
 # An rdmastack built from another commit runs beside this tree's build in every round when the kernel command line
 # names it: RDMASTACK_LAB_APPEND=rdmastack_perf_before=PATH ./build.sh lab perf (PATH inside the repository, e.g.
@@ -98,5 +99,7 @@ part lat && for round in $(seq 1 "$LAT_ROUNDS"); do
   done
 done
 echo "--- perf suite (rates in messages a second; latency t_typical one-way)"; cat "$table"
+echo "--- ratios (ours / perftest's of the same round; latency: lower is better, rates: higher is better)"
+awk -f "$RDMASTACK_REPO/hw-lab/softroce/guest/perf-ratios.awk" "$table" | tee "$R/perf-ratios.txt"
 log "perf suite rc=$rc"
 exit $rc
