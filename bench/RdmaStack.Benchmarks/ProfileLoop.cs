@@ -14,7 +14,8 @@ namespace RdmaStack.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Scenarios, all in one thread over a local pair (the shared-memory provider's channel, as between
-/// processes): <c>offer-poll</c> (Offer then Poll of one message), <c>claim-poll</c> (TryClaim, an 8-byte
+/// processes): <c>offer-poll</c> (Offer then Poll of one message), <c>failover-claim-poll</c> (claim-poll through a
+/// one-link failover writer and reader), <c>claim-poll</c> (TryClaim, an 8-byte
 /// stamp, Commit, Poll), <c>batch-poll</c> (claim 32, stamp each, commit once, take up to 32, release once);
 /// two threads (writer pinned to CPU 0, reader to CPU 1, as two processes would be): <c>stream</c> (claim/commit
 /// and Poll one message at a time), <c>stream-batch</c> (batches of 32 both sides) and <c>pingpong</c> (one
@@ -38,7 +39,7 @@ public static class ProfileLoop
 
         if (args.Length != 3)
         {
-            Console.Error.WriteLine("usage: RdmaStack.Benchmarks loop offer-poll|claim-poll|batch-poll|stream|stream-batch|pingpong|crc|copy SIZE COUNT, or loop ladder SIZE CYCLES [SEGMENTS SLOTS]");
+            Console.Error.WriteLine("usage: RdmaStack.Benchmarks loop offer-poll|claim-poll|failover-claim-poll|batch-poll|stream|stream-batch|pingpong|crc|copy SIZE COUNT, or loop ladder SIZE CYCLES [SEGMENTS SLOTS]");
             return 2;
         }
 
@@ -52,6 +53,7 @@ public static class ProfileLoop
         {
             "offer-poll" => OfferPoll(pair, size, count),
             "claim-poll" => ClaimPoll(pair, size, count),
+            "failover-claim-poll" => FailoverClaimPoll(pair, size, count),
             "batch-poll" => BatchPoll(pair, size, count),
             "stream" => Stream(pair, size, count, batch: false),
             "stream-batch" => Stream(pair, size, count, batch: true),
@@ -117,6 +119,32 @@ public static class ProfileLoop
 
             pair.Writer.Commit(claim);
             pair.Reader.Poll(ref sink, 1);
+        }
+
+        return sink.Bytes;
+    }
+
+    /// <summary><c>claim-poll</c> through a one-link <see cref="Failover.FailoverWriter"/> and
+    /// <see cref="Failover.FailoverReader"/>: the failover layer's own cost per message, beside <c>claim-poll</c>.</summary>
+    private static long FailoverClaimPoll(LocalQueuePair pair, int size, long count)
+    {
+        using var writer = new Failover.FailoverWriter([pair.Writer]);
+        using var reader = new Failover.FailoverReader([pair.Reader]);
+        var sink = new Sink();
+        for (long i = 0; i < count; i++)
+        {
+            if (writer.TryClaim(size, out SlotClaim claim) < 0)
+            {
+                throw new InvalidOperationException("claim failed");
+            }
+
+            if (size >= sizeof(long))
+            {
+                BitConverter.TryWriteBytes(claim.Payload, i);
+            }
+
+            writer.Commit(claim);
+            reader.Poll(ref sink, 1);
         }
 
         return sink.Bytes;
