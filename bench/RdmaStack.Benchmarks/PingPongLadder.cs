@@ -13,7 +13,7 @@ namespace RdmaStack.Benchmarks;
 /// <summary>
 /// <c>RdmaStack.Benchmarks loop ladder SIZE CYCLES [SEGMENTS SLOTS]</c>: where a shared-memory round trip's time goes,
 /// one layer at a time, in one process so that every rung sees the same placement of the two vCPUs. Two threads
-/// (initiator on CPU 0, responder on CPU 1) ping-pong through five rungs, interleaved in blocks of <see cref="Block"/>
+/// (initiator on CPU 0, responder on CPU 1) ping-pong through four rungs, interleaved in blocks of <see cref="Block"/>
 /// round trips, one block of each rung per cycle:
 /// <list type="number">
 /// <item><c>line</c>: one fixed cache line each way, a spin with <c>pause</c> (native/cacheline-pingpong's algorithm in
@@ -24,7 +24,6 @@ namespace RdmaStack.Benchmarks;
 /// <item><c>queue</c>: <see cref="SegmentedQueueWriter"/> and <see cref="SegmentedQueueReader"/> of that geometry over the
 /// shared-memory provider's local pair (TryClaim, an 8-byte stamp and Commit forth; Offer of the payload back, as perf
 /// write-lat's echo).</item>
-/// <item><c>prefetch</c>: the same with <see cref="SegmentedQueueReader.PrefetchWhileWaiting"/> on both readers.</item>
 /// <item><c>failover</c>: the queue through a one-link <see cref="FailoverWriter"/> and <see cref="FailoverReader"/>, the
 /// layer Publication and Subscription run on.</item>
 /// </list>
@@ -34,7 +33,7 @@ namespace RdmaStack.Benchmarks;
 internal static unsafe class PingPongLadder
 {
     private const int Block = 20_000;
-    private static readonly string[] Rungs = ["line", "ring", "queue", "prefetch", "failover"];
+    private static readonly string[] Rungs = ["line", "ring", "queue", "failover"];
 
     public static long Run(int size, long cycles, int segments, int slotsPerSegment)
     {
@@ -50,10 +49,6 @@ internal static unsafe class PingPongLadder
         NativeMemory.Clear(back, ringBytes);
         using LocalQueuePair queueForth = SharedMemoryProvider.CreateLocalPair(geometry);
         using LocalQueuePair queueBack = SharedMemoryProvider.CreateLocalPair(geometry);
-        using LocalQueuePair prefetchForth = SharedMemoryProvider.CreateLocalPair(geometry);
-        using LocalQueuePair prefetchBack = SharedMemoryProvider.CreateLocalPair(geometry);
-        prefetchForth.Reader.PrefetchWhileWaiting = true;
-        prefetchBack.Reader.PrefetchWhileWaiting = true;
         using LocalQueuePair linkForth = SharedMemoryProvider.CreateLocalPair(geometry);
         using LocalQueuePair linkBack = SharedMemoryProvider.CreateLocalPair(geometry);
         using var failoverForth = new FailoverWriter([linkForth.Writer]);
@@ -67,7 +62,6 @@ internal static unsafe class PingPongLadder
                 CpuAffinity.PinCurrentThread(1);
                 long sequence = 0;
                 var queueEcho = new QueueEcho(queueBack.Writer);
-                var prefetchEcho = new QueueEcho(prefetchBack.Writer);
                 var failoverEcho = new FailoverEcho(failoverBack);
                 for (long c = 0; c < cycles; c++)
                 {
@@ -89,7 +83,6 @@ internal static unsafe class PingPongLadder
                     }
 
                     EchoBlock(queueForth.Reader, ref queueEcho);
-                    EchoBlock(prefetchForth.Reader, ref prefetchEcho);
 
                     for (int i = 0; i < Block; i++)
                     {
@@ -140,19 +133,18 @@ internal static unsafe class PingPongLadder
                 rtt[1][^1] = Stopwatch.GetTimestamp() - previous;
 
                 QueueBlock(queueForth.Writer, queueBack.Reader, size, rtt[2], ref sink);
-                QueueBlock(prefetchForth.Writer, prefetchBack.Reader, size, rtt[3], ref sink);
 
                 for (int i = 0; i < Block; i++)
                 {
                     Send(failoverForth, size, i);
-                    Stamp(rtt[4], i, ref previous);
+                    Stamp(rtt[3], i, ref previous);
                     while (failoverBackReader.Poll(ref sink, 1) == 0)
                     {
                         X86Base.Pause();
                     }
                 }
 
-                rtt[4][^1] = Stopwatch.GetTimestamp() - previous;
+                rtt[3][^1] = Stopwatch.GetTimestamp() - previous;
 
                 for (int r = 0; r < Rungs.Length; r++)
                 {
@@ -189,7 +181,7 @@ internal static unsafe class PingPongLadder
             int rung = r;
             double p50 = Median(blockP50[rung].Select(t => t * nsPerTick));
             double ratio = Median(Enumerable.Range(0, (int)cycles).Select(c => (double)blockP50[rung][c] / blockP50[0][c]));
-            int reference = Rungs[r] is "failover" or "prefetch" ? Array.IndexOf(Rungs, "queue") : r - 1;
+            int reference = r - 1;
             double step = r == 0 ? 0 : Median(Enumerable.Range(0, (int)cycles).Select(c => (blockP50[rung][c] - blockP50[reference][c]) * nsPerTick / 2));
             string over = r == 0 ? "" : $"{step.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)} over {Rungs[reference]}";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Rungs[r],-9} {p50,8:0} {p50 / 2,9:0.0} {ratio,12:0.00}   {over}"));

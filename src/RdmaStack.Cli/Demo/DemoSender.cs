@@ -166,7 +166,7 @@ internal static class DemoSender
         // The same HdrHistogram summary as the perf harness and the drills (no timer cost subtracted: the demo
         // says its RTTs include two clock reads). No round trip measured (--pings 0, or a stop before the first):
         // no figures, rather than figures of an empty set.
-        PerfSizeResult? rtt = roundTrips > 0 ? LatencyStatistics.Summarize(rtts.AsSpan(0, (int)roundTrips), 0, 1) : null;
+        PerfSizeResult? rtt = roundTrips > 0 ? LatencyStatistics.Summarize(rtts.AsSpan(0, (int)roundTrips), 1) : null;
         return new SenderResult
         {
             Sent = options.Count,

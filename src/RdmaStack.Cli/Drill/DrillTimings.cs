@@ -40,8 +40,8 @@ internal sealed record DrillTimings(IReadOnlyDictionary<FaultKind, PerfSizeResul
         }
 
         return new DrillTimings(
-            byKind.ToDictionary(kv => kv.Key, kv => LatencyStatistics.Summarize(kv.Value.ToArray(), 0, 1)),
-            switchover.Count == 0 ? null : LatencyStatistics.Summarize(switchover.ToArray(), 0, 1),
-            total.Count == 0 ? null : LatencyStatistics.Summarize(total.ToArray(), 0, 1));
+            byKind.ToDictionary(kv => kv.Key, kv => LatencyStatistics.Summarize(kv.Value.ToArray(), 1)),
+            switchover.Count == 0 ? null : LatencyStatistics.Summarize(switchover.ToArray(), 1),
+            total.Count == 0 ? null : LatencyStatistics.Summarize(total.ToArray(), 1));
     }
 }

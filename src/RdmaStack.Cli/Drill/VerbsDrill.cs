@@ -84,13 +84,13 @@ internal static class VerbsDrill
             long[] confirm = [.. s.InjectedAt.Zip(s.ConfirmedAt).Where(p => p.Second >= 0).Select(p => p.Second - p.First)];
             if (confirm.Length > 0)
             {
-                PerfSizeResult c = LatencyStatistics.Summarize(confirm, 0, 1);
+                PerfSizeResult c = LatencyStatistics.Summarize(confirm, 1);
                 details.Add(string.Create(ic, $"           {s.ConfirmedBy}: p50 {c.TTypicalNs / 1e6:0.00} ms, max {c.TMaxNs / 1e6:0.00} ms"));
             }
 
             if (s.ReestablishTicks.Length > 0)
             {
-                PerfSizeResult t = LatencyStatistics.Summarize(s.ReestablishTicks, 0, 1);
+                PerfSizeResult t = LatencyStatistics.Summarize(s.ReestablishTicks, 1);
                 details.Add(string.Create(ic, $"re-established {s.Reestablished} links (link-up -> new writer in place as standby): p50 {t.TTypicalNs / 1e6:0} ms, max {t.TMaxNs / 1e6:0} ms"));
             }
 

@@ -110,7 +110,7 @@ internal sealed class HaClientHost : IReplyHandler
 
         Print(console);
         _log.WriteTo(_options.Log);
-        PerfSizeResult latency = _latencies.Length > 0 ? LatencyStatistics.Summarize(_latencies, 0, 1) : new PerfSizeResult();
+        PerfSizeResult latency = _latencies.Length > 0 ? LatencyStatistics.Summarize(_latencies, 1) : new PerfSizeResult();
         var result = new HaClientResult
         {
             Client = _options.Client,

@@ -185,7 +185,7 @@ internal static class BandwidthPeer
     {
         double seconds = (double)(end - start) / Stopwatch.Frequency;
         double rate = seconds > 0 ? options.Iterations / seconds : 0;
-        PerfSizeResult result = LatencyStatistics.Summarize(blockTicks, 0, BlockMessages);
+        PerfSizeResult result = LatencyStatistics.Summarize(blockTicks, BlockMessages);
         return result with
         {
             Size = size,

@@ -78,7 +78,7 @@ internal static class LatencyPeer
 
         // The last round trip has no send after it: its echo's arrival ends it.
         rtts[^1] = Stopwatch.GetTimestamp() - previous;
-        PerfSizeResult result = LatencyStatistics.Summarize(rtts, 0, 2);
+        PerfSizeResult result = LatencyStatistics.Summarize(rtts, 2);
         double messagesPerSecond = result.TAvgNs > 0 ? 1e9 / result.TAvgNs : 0;
         return result with
         {

@@ -14,10 +14,9 @@ internal static class LatencyStatistics
 
     /// <summary>Summarizes <paramref name="samples"/> (Stopwatch ticks, one per round trip or block).</summary>
     /// <param name="samples">The raw measurements.</param>
-    /// <param name="subtractTicks">Per-sample overhead to remove (the timer's own cost), clamped at 0.</param>
     /// <param name="divisor">2 for RTT to one-way; the block length for per-message time.</param>
     /// <returns>A result with the time columns filled (size, rates and counts are the caller's).</returns>
-    public static PerfSizeResult Summarize(ReadOnlySpan<long> samples, double subtractTicks, double divisor)
+    public static PerfSizeResult Summarize(ReadOnlySpan<long> samples, double divisor)
     {
         if (samples.IsEmpty)
         {
@@ -29,7 +28,7 @@ internal static class LatencyStatistics
         double sum = 0, squares = 0;
         foreach (long ticks in samples)
         {
-            double ns = Math.Max(0, (ticks - subtractTicks) * nsPerTick) / divisor;
+            double ns = Math.Max(0, ticks * nsPerTick) / divisor;
             sum += ns;
             squares += ns * ns;
             histogram.RecordValue(Math.Max(1, (long)Math.Round(ns * Scale)));

@@ -153,12 +153,6 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
         }
     }
 
-    /// <summary>Whether a waiting reader asks for the next slot's second cache line on every empty poll (off by default).
-    /// Measured against it on shared memory (`RdmaStack.Benchmarks loop ladder`, bench/results/README.md): with the ring
-    /// in the L1 cache it made a 64 B one-way trip 25-35 ns slower (the prefetch asks for the line while the writer is
-    /// writing it); with a ring larger than L1 it changed nothing. Kept for that comparison.</summary>
-    internal bool PrefetchWhileWaiting { get; set; }
-
     /// <summary>Trailer reads that caught a heartbeat write landing (the last whole one was kept).</summary>
     internal long TornTrailerReads => _tornTrailerReads;
 
@@ -182,11 +176,6 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
         if (SlotDescriptor.ReadSequenceAcquire(slot) != (expected > _capacity ? expected - _capacity : 0) || _publishPending)
         {
             return false;
-        }
-
-        if (PrefetchWhileWaiting)
-        {
-            PrefetchSecondLine(slot);
         }
 
         return true;
@@ -219,7 +208,7 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
             long expected = head + 1;
             if (sequence != expected)
             {
-                OnNotReady(slot, sequence, expected);
+                OnNotReady(sequence, expected);
                 break;
             }
 
@@ -291,7 +280,7 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
             long sequence = SlotDescriptor.ReadSequenceAcquire(slot);
             if (sequence != first + count)
             {
-                OnNotReady(slot, sequence, first + count);
+                OnNotReady(sequence, first + count);
                 break;
             }
 
@@ -447,25 +436,11 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     /// <summary>The slot does not hold the expected sequence: either not written yet (the previous lap's, or
     /// never) or something else, counted once it lasts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void OnNotReady(byte* slot, long sequence, long expected)
+    private void OnNotReady(long sequence, long expected)
     {
         if (sequence != (expected > _capacity ? expected - _capacity : 0))
         {
             OnSequenceError(sequence);
-        }
-
-        if (PrefetchWhileWaiting)
-        {
-            PrefetchSecondLine(slot);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PrefetchSecondLine(byte* slot)
-    {
-        if (_stride > SlotDescriptor.CacheLine && System.Runtime.Intrinsics.X86.Sse.IsSupported)
-        {
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(slot + SlotDescriptor.CacheLine);
         }
     }
 

@@ -59,9 +59,6 @@ internal static unsafe class SlotDescriptor
     /// 64 B message (bench/results/README.md, issue 14 third round), at the same stream rate.</summary>
     public const int Alignment = 128;
 
-    /// <summary>A cache line.</summary>
-    public const int CacheLine = 64;
-
     /// <summary>The check word of a slot written over a store-ordered channel ("SORD"): the slot carries no CRC.</summary>
     public const uint StoreOrderMarker = 0x44524F53;
 
