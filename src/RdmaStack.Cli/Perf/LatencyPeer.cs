@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using RdmaStack.Queues;
 using RdmaStack.Threading;
 
@@ -121,7 +122,9 @@ internal static class LatencyPeer
     internal static long StallTicks(PerfOptions options) => (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>Claims a slot, stamps the round trip into it and commits; waits out back-pressure and a link being
-    /// (re-)established (the publication's housekeeping runs meanwhile), up to the stall bound.</summary>
+    /// (re-)established (the publication's housekeeping runs meanwhile), up to the stall bound. Inlined into the
+    /// initiator's loop: it sits between an echo's arrival and the next send.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Send(Publication output, int size, long stamp, IIdleStrategy idle, long stallTicks)
     {
         long start = 0;

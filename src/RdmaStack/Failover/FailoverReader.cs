@@ -160,11 +160,23 @@ internal sealed class FailoverReader : IDisposable
     public int Poll<THandler>(ref THandler handler, int limit = int.MaxValue)
         where THandler : IMessageHandler, allows ref struct
     {
-        // A spinning reader of one link asks its reader inline whether anything is there: no call, no frame. With one
-        // link there is no other epoch to move to, and a corrupt slot is only ever found by a poll that was made.
-        if (_singleLink && _links[0].IsIdle())
+        // A spinning reader of one link polls its reader inline: one read of the next slot's sequence, and a message that
+        // is there goes to the handler with no call before it. With one link there is no other epoch to move to; a slot
+        // that fails its check, a wrong sequence or a publication to retry goes to the full poll below.
+        if (_singleLink)
         {
-            return 0;
+            SegmentedQueueReader link = _links[0];
+            int one = link.TryPollOne(ref handler);
+            if (one == 0)
+            {
+                return 0;
+            }
+
+            if (one > 0)
+            {
+                Delivered(link);
+                return limit > 1 ? 1 + PollActive(ref handler, limit - 1) : 1;
+            }
         }
 
         int delivered = PollActive(ref handler, limit);
@@ -202,13 +214,8 @@ internal sealed class FailoverReader : IDisposable
     public void ReleaseBatch(in MessageBatch batch)
     {
         SegmentedQueueReader active = _links[_active];
-        long first = _position + 1;
         active.ReleaseBatch(batch);
-        Advance(active.Position);
-        if (_switchedFrom >= 0)
-        {
-            OnSwitched(first);
-        }
+        Delivered(active);
     }
 
     /// <summary>Housekeeping for the reader's loop: heartbeats every interval on every healthy link, the writer's
@@ -423,15 +430,23 @@ internal sealed class FailoverReader : IDisposable
         int delivered = active.Poll(ref handler, _switchedFrom < 0 ? limit : 1);
         if (delivered > 0)
         {
-            long first = _position + 1;
-            Advance(active.Position);
-            if (_switchedFrom >= 0)
-            {
-                OnSwitched(first);
-            }
+            Delivered(active);
         }
 
         return delivered;
+    }
+
+    /// <summary>The active link's reader delivered messages: the stream's position follows it, and the first delivery
+    /// after a move completes the switch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Delivered(SegmentedQueueReader active)
+    {
+        long first = _position + 1;
+        Advance(active.Position);
+        if (_switchedFrom >= 0)
+        {
+            OnSwitched(first);
+        }
     }
 
     /// <summary>The active link has nothing new: if another link announces a newer epoch, the writer has

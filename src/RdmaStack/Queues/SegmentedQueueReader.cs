@@ -162,25 +162,6 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     /// <summary>A snapshot of the counters (plain reads: exact from the reader thread, approximate elsewhere).</summary>
     public ReaderCounters Counters => new(Position, _corruptSlots, _sequenceErrors, _tornReads, _headPublications);
 
-    /// <summary>The cheap test a spinning reader makes before a poll: true when the next slot still holds the
-    /// previous lap's sequence (nothing new, nothing wrong) and no head publication is waiting to be retried, so a
-    /// <see cref="Poll{THandler}(ref THandler, int)"/> now would deliver nothing and do nothing.</summary>
-    /// <remarks>Inlined into the caller's spin: one load of the slot's sequence and two compares, where a poll is a
-    /// call with its frame. False says only "poll now": a message, a sequence error or a pending publication.</remarks>
-    /// <returns>True when polling now would find nothing.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsIdle()
-    {
-        byte* slot = _ringBase + ((long)_slotIndex * _stride);
-        long expected = _head.Value + 1;
-        if (SlotDescriptor.ReadSequenceAcquire(slot) != (expected > _capacity ? expected - _capacity : 0) || _publishPending)
-        {
-            return false;
-        }
-
-        return true;
-    }
-
     /// <summary>Delivers up to <paramref name="limit"/> new messages, in order, to <paramref name="handler"/>.</summary>
     /// <typeparam name="THandler">A struct handler gets a direct call.</typeparam>
     /// <param name="handler">Receives each message.</param>
@@ -219,23 +200,38 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
             }
 
             handler.OnMessage(new ReadOnlySpan<byte>(SlotDescriptor.Payload(slot), length), sequence);
-            _suspectPolls = 0;
             head = expected;
-            Volatile.Write(ref _head.Value, head);
+            Consumed(head);
             delivered++;
-            if (++_slotIndex == _capacity)
-            {
-                _slotIndex = 0;
-            }
-
-            if (++_slotInSegment == _slotsPerSegment)
-            {
-                _slotInSegment = 0;
-                PublishHeadCore();
-            }
         }
 
         return delivered;
+    }
+
+    /// <summary>The spinning reader's poll of one message, inlined into its loop: the slot's sequence is read once, and
+    /// a message that is there and whole goes to <paramref name="handler"/> at once, with no call before it (on a
+    /// ping-pong the handler's answer is the critical path).</summary>
+    /// <typeparam name="THandler">A struct handler gets a direct call.</typeparam>
+    /// <param name="handler">Receives the message.</param>
+    /// <returns>1: a message was delivered; 0: nothing new, nothing wrong, nothing to publish (the next slot
+    /// still holds the previous lap's sequence); -1: anything else (a slot that fails its check, a wrong sequence, a publication to
+    /// retry, a batch outstanding): <see cref="Poll{THandler}(ref THandler, int)"/> deals with it.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int TryPollOne<THandler>(ref THandler handler)
+        where THandler : IMessageHandler, allows ref struct
+    {
+        byte* slot = _ringBase + ((long)_slotIndex * _stride);
+        long expected = _head.Value + 1;
+        long sequence = SlotDescriptor.ReadSequenceAcquire(slot);
+        if (sequence == expected && !_publishPending && _batchCount < 0 &&
+            SlotDescriptor.IsIntact(slot, sequence, _payloadCapacity, _checksum, out int length))
+        {
+            handler.OnMessage(new ReadOnlySpan<byte>(SlotDescriptor.Payload(slot), length), sequence);
+            Consumed(expected);
+            return 1;
+        }
+
+        return sequence == (expected > _capacity ? expected - _capacity : 0) && !_publishPending ? 0 : -1;
     }
 
     /// <summary>Delegate form of <see cref="Poll{THandler}(ref THandler, int)"/>.</summary>
@@ -419,6 +415,25 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
         if (!_publishPending)
         {
             _headPublications++;
+        }
+    }
+
+    /// <summary>The message at <paramref name="head"/> was delivered: the head moves on, and is published at the end of
+    /// a segment.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Consumed(long head)
+    {
+        _suspectPolls = 0;
+        Volatile.Write(ref _head.Value, head);
+        if (++_slotIndex == _capacity)
+        {
+            _slotIndex = 0;
+        }
+
+        if (++_slotInSegment == _slotsPerSegment)
+        {
+            _slotInSegment = 0;
+            PublishHeadCore();
         }
     }
 

@@ -159,21 +159,26 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
     /// <returns>The sequence number the message will carry (&gt; 0), or a negative <see cref="QueueStatus"/> code.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The message is larger than a slot's payload.</exception>
     /// <exception cref="InvalidOperationException">The previous claim was not committed.</exception>
+    /// <remarks>Inlined into the caller, as <see cref="Commit"/> is: on a ping-pong they sit between the arrival of a
+    /// message and the store that answers it, where two calls with their frames cost more than their bodies.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long TryClaim(int length, out SlotClaim claim)
     {
-        claim = default;
         if (!CanClaim(length))
         {
+            claim = default;
             return QueueStatus.Closed;
         }
 
         if (_slotInSegment == 0 && !CanEnterSegment(_tail.Value))
         {
+            claim = default;
             return QueueStatus.BackPressured;
         }
 
         if (_ring == null && _budget.IsFull && !RetireCompletions())
         {
+            claim = default;
             return _channel.IsConnected ? QueueStatus.BackPressured : QueueStatus.NotConnected;
         }
 
@@ -188,6 +193,7 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
     /// <returns>The sequence number, or a negative <see cref="QueueStatus"/> code if the write could not be
     /// posted (the slot is then not consumed: offer the message again).</returns>
     /// <exception cref="InvalidOperationException">No claim is outstanding.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long Commit(in SlotClaim claim)
     {
         int length = _claimLength;
@@ -196,40 +202,20 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
             ThrowHelper.ThrowNoClaim();
         }
 
+        if (_ring == null)
+        {
+            return CommitPosted(length);
+        }
+
         _claimLength = -1;
         long sequence = _tail.Value + 1;
         long offset = (long)_slotIndex * _stride;
-        if (_ring != null)
-        {
-            byte* slot = _ring + offset;
-            SlotDescriptor.Publish(slot, sequence, length, checksum: false);
+        byte* slot = _ring + offset;
+        SlotDescriptor.Publish(slot, sequence, length, checksum: false);
 
-            // The reader can take the slot now; failover's copy follows, off its critical path.
-            Buffer.MemoryCopy(slot, _mirror + offset, SlotDescriptor.HeaderLength + length, SlotDescriptor.HeaderLength + length);
-        }
-        else
-        {
-            SlotDescriptor.Seal(_mirror + offset, sequence, length, _checksum);
-            WriteStatus posted = _channel.PostWrite(offset, offset, SlotDescriptor.HeaderLength + length, _budget.NextSignaled());
-            if (posted != WriteStatus.Posted)
-            {
-                return ToQueueStatus(posted);
-            }
-
-            _budget.Posted();
-        }
-
-        Volatile.Write(ref _tail.Value, sequence);
-        if (++_slotInSegment == _slotsPerSegment)
-        {
-            _slotInSegment = 0;
-        }
-
-        if (++_slotIndex == _capacity)
-        {
-            _slotIndex = 0;
-        }
-
+        // The reader can take the slot now; failover's copy follows, off its critical path.
+        Buffer.MemoryCopy(slot, _mirror + offset, SlotDescriptor.HeaderLength + length, SlotDescriptor.HeaderLength + length);
+        StepTail(sequence);
         return sequence;
     }
 
@@ -568,4 +554,40 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool RetireCompletions() => PollCompletions() > 0 && !_budget.IsFull;
+
+    /// <summary><see cref="Commit"/> over a channel that posts writes: the slot is sealed in the mirror and posted from
+    /// there (out of line: the in-place path is inlined into every caller).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private long CommitPosted(int length)
+    {
+        _claimLength = -1;
+        long sequence = _tail.Value + 1;
+        long offset = (long)_slotIndex * _stride;
+        SlotDescriptor.Seal(_mirror + offset, sequence, length, _checksum);
+        WriteStatus posted = _channel.PostWrite(offset, offset, SlotDescriptor.HeaderLength + length, _budget.NextSignaled());
+        if (posted != WriteStatus.Posted)
+        {
+            return ToQueueStatus(posted);
+        }
+
+        _budget.Posted();
+        StepTail(sequence);
+        return sequence;
+    }
+
+    /// <summary>The tail moves to <paramref name="sequence"/>, one slot on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void StepTail(long sequence)
+    {
+        Volatile.Write(ref _tail.Value, sequence);
+        if (++_slotInSegment == _slotsPerSegment)
+        {
+            _slotInSegment = 0;
+        }
+
+        if (++_slotIndex == _capacity)
+        {
+            _slotIndex = 0;
+        }
+    }
 }

@@ -262,24 +262,35 @@ public class SegmentedQueueTests
     }
 
     [Fact]
-    public void Reader_is_idle_only_while_the_next_slot_holds_the_previous_lap()
+    public void One_message_poll_delivers_what_is_there_and_hands_anything_else_to_the_full_poll()
     {
         var geometry = new SegmentedQueueGeometry(2, 4, 8); // capacity 8
         using var q = new QueueHarness(geometry);
-        var collector = new Collector();
-        Assert.True(q.Reader.IsIdle()); // never written
+        var check = new StreamCheck();
+        Assert.Equal(0, q.Reader.TryPollOne(ref check)); // never written: idle
+        Span<byte> message = stackalloc byte[8];
         for (int i = 1; i <= 20; i++)
         {
-            q.Writer.Offer(QueueHarness.Message(i, 8));
-            Assert.False(q.Reader.IsIdle()); // a message is there
-            Assert.Equal(1, q.Reader.Poll(collector.Handler));
-            Assert.True(q.Reader.IsIdle()); // over several laps
+            StreamCheck.Fill(message, i);
+            q.Writer.Offer(message);
+            Assert.Equal(1, q.Reader.TryPollOne(ref check)); // a message is there: delivered in place
+            Assert.Equal(0, q.Reader.TryPollOne(ref check)); // over several laps, the previous lap's sequence is idle
         }
 
-        // Neither the expected sequence nor the previous lap's: not idle, so the poll that follows counts it.
+        Assert.Equal((20, 0), (check.Count, check.Wrong));
+        Assert.Equal(20, q.Reader.Position);
+        Assert.Equal(20 / geometry.SlotsPerSegment, q.Reader.Counters.HeadPublications); // the head still goes out per segment
+
+        // A slot whose check word is wrong is neither delivered nor idle: the full poll re-reads and counts it.
+        StreamCheck.Fill(message, 21);
+        q.Writer.Offer(message);
+        BitConverter.TryWriteBytes(q.Slot(20 % 8)[SlotDescriptor.ChecksumOffset..], 0u);
+        Assert.Equal(-1, q.Reader.TryPollOne(ref check));
+
+        // Neither the expected sequence nor the previous lap's: not idle either.
         BitConverter.TryWriteBytes(q.Slot(20 % 8)[SlotDescriptor.SequenceOffset..], 21L + 8);
-        Assert.False(q.Reader.IsIdle());
-        Assert.Equal(20, collector.Messages.Count);
+        Assert.Equal(-1, q.Reader.TryPollOne(ref check));
+        Assert.Equal((20, 0), (check.Count, check.Wrong));
     }
 
     [Fact]
