@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/compare/compare.sh — the body of `./build.sh bench compare` (build.sh has built everything first).
 #
-# Runs, ROUNDS times in alternation, on the two CPUs of CPUS (each process pinned to one):
+# Runs, ROUNDS times in alternation, on the two CPUs of CPUS (each process pinned to one; each round takes the three
+# one-way latencies back to back, then the C limit again into round*-cacheline-after.json, then the rest):
 #   1. native/build/cacheline-pingpong  the hardware limit: one cache line each way between two processes
 #   2. ucx_perftest -t put_lat -x posix: 64 B at ranks 50/90/99/99.9, 8/512/4096 B at rank 50; -t put_bw at
 #      8/64/512/4096 B: UCX over shared memory
@@ -64,10 +65,18 @@ ucx_pair() {
 
 START=$(date +%s)
 for r in $(seq 1 "$ROUNDS"); do
+  # The three one-way latencies back to back (the C limit, UCX's typical at 64 B, ours at every size), then the C limit
+  # again: this host changes state on a scale of seconds (bench/results/README.md), and the 64 B ratios are read
+  # between figures taken within seconds of each other, the C limit before and after bracketing them.
   step "$r" "C cache-line ping-pong (the hardware limit)"
   "$PINGPONG" --iterations "$LAT_ITERS" --warmup $((LAT_ITERS / 10)) --cpus "$CPUS" --json "$WORK/round$r-cacheline.json" >&2
-  step "$r" "ucx_perftest put_lat / put_bw over posix shared memory"
-  for rank in 50 90 99 99.9; do
+  step "$r" "ucx_perftest put_lat at 64 B, then rdmastack perf write-lat (shared-memory provider), then the C limit again"
+  ucx_pair "$WORK/round$r-ucx-lat-R50.txt" -t put_lat -s 64 -n "$LAT_ITERS" -w $((LAT_ITERS / 10)) -R 50
+  sizes=$(IFS=,; echo "${SIZES[*]}")
+  "$RDMASTACK" perf write-lat --sizes "$sizes" --iterations "$LAT_ITERS" --cpus "$CPUS" --json "$WORK/round$r-write-lat.json" >&2
+  "$PINGPONG" --iterations "$LAT_ITERS" --warmup $((LAT_ITERS / 10)) --cpus "$CPUS" --json "$WORK/round$r-cacheline-after.json" >&2
+  step "$r" "ucx_perftest put_lat's other ranks and sizes, put_bw"
+  for rank in 90 99 99.9; do
     ucx_pair "$WORK/round$r-ucx-lat-R$rank.txt" -t put_lat -s 64 -n "$LAT_ITERS" -w $((LAT_ITERS / 10)) -R "$rank"
   done
   for size in 8 512 4096; do
@@ -78,9 +87,7 @@ for r in $(seq 1 "$ROUNDS"); do
     suffix=$([ "$size" = 64 ] && echo "" || echo "-s$size")
     ucx_pair "$WORK/round$r-ucx-bw$suffix.txt" -t put_bw -s "$size" -n "$(bw_iters "$size")"
   done
-  step "$r" "rdmastack perf write-lat / write-bw (shared-memory provider)"
-  sizes=$(IFS=,; echo "${SIZES[*]}")
-  "$RDMASTACK" perf write-lat --sizes "$sizes" --iterations "$LAT_ITERS" --cpus "$CPUS" --json "$WORK/round$r-write-lat.json" >&2
+  step "$r" "rdmastack perf write-bw (shared-memory provider)"
   "$RDMASTACK" perf write-bw --sizes "$sizes" --iterations "$BW_ITERS" --max-bytes "$BW_BYTES" --cpus "$CPUS" --json "$WORK/round$r-write-bw.json" >&2
 done
 

@@ -110,6 +110,14 @@ internal static class CompareReport
                 }
             }
 
+            // The C limit measured again right after our write-lat (compare.sh since the fourth round): whether the round's
+            // three latencies were taken in one state of the host. Reported per round, not in the medians.
+            string after = Path.Combine(work, $"round{r}-cacheline-after.json");
+            if (File.Exists(after))
+            {
+                round["c.after.p50"] = Math.Round(Num(Load(after)["rttNs"]!["p50"]) / 2, 3);
+            }
+
             roundNodes.Add(round);
             (lastOurs, lastC, lastBw) = (lat, c, bw);
         }
@@ -188,7 +196,7 @@ internal static class CompareReport
         }
 
         File.WriteAllText(Path.Combine(output, "compare.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        string table = Markdown(rows, rounds, command, commit, date, machine) + OtherSizesMarkdown(sizes);
+        string table = Markdown(rows, rounds, command, commit, date, machine) + RoundsMarkdown(roundNodes) + OtherSizesMarkdown(sizes);
         File.WriteAllText(Path.Combine(output, "compare.md"), table);
         WriteData(Path.Combine(output, "compare-ours.dat"), distributions["ours"]);
         WriteData(Path.Combine(output, "compare-c-limit.dat"), distributions["cLimitRttHalf"]);
@@ -213,6 +221,30 @@ internal static class CompareReport
         {
             string target = r.Target is null ? "" : $"<= {r.Target.Value.ToString(Ic)}: {(r.Ratio <= r.Target.Value ? "met" : "not met")}";
             md.AppendLine(Ic, $"| {r.Figure} | {r.Ours:0.0##} | {r.BaselineName} | {r.Baseline:0.0##} | {r.Ratio:0.00} | {target} |");
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>Each round's 64 B one-way p50s side by side, with the C limit taken again after ours where the run did:
+    /// the medians above are only as good as the rounds that make them.</summary>
+    private static string RoundsMarkdown(JsonArray roundNodes)
+    {
+        var md = new StringBuilder();
+        md.AppendLine();
+        md.AppendLine("## Rounds");
+        md.AppendLine();
+        md.AppendLine("64 B one-way p50 of each round (ns), in the order measured: the C limit (RTT/2), UCX put_lat typical, ours, and the C limit again right after ours (where the run measured it). A round whose two C limit figures differ much ran across a change of the host's state.");
+        md.AppendLine();
+        md.AppendLine("| round | C limit | UCX put_lat | ours | C limit after | ours / C limit | ours / UCX |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (JsonNode? round in roundNodes)
+        {
+            double c = Num(round!["c.p50"]);
+            double ucx = round["ucx.p50"] is JsonNode u ? Num(u) : double.NaN;
+            double ours = Num(round["ours.p50"]);
+            double cAfter = round["c.after.p50"] is JsonNode a ? Num(a) : double.NaN;
+            md.AppendLine(Ic, $"| {round["round"]} | {Cell(c)} | {Cell(ucx)} | {Cell(ours)} | {Cell(cAfter)} | {Cell(ours / c, "0.00")} | {Cell(ours / ucx, "0.00")} |");
         }
 
         return md.ToString();

@@ -150,4 +150,29 @@ public sealed class CompareReportTests : IDisposable
         Assert.Null(ReportJson()["otherSizes"]);
         Assert.Equal(["64 70 50 30"], SizesData());
     }
+
+    [Fact]
+    public void Each_round_is_listed_with_the_c_limit_before_and_after_ours_where_the_run_took_it_again()
+    {
+        for (int r = 1; r <= 3; r++)
+        {
+            WriteRound(r, sizes: false);
+        }
+
+        // Round 2 took the C limit again after ours, and the host had slowed down in between.
+        File.WriteAllText(Path.Combine(_work, "round2-cacheline-after.json"), """{"rttNs": {"min": 200, "p50": 400, "p99": 600, "p999": 900}}""");
+        Assert.Equal(0, CompareReport.Run(_work, _out, 3, "./build.sh bench compare (test)", new StringWriter()));
+        string md = File.ReadAllText(Path.Combine(_out, "compare.md"));
+
+        AssertLines(
+            md,
+            "## Rounds",
+            "| 1 | 45.0 | 75.0 | 105.0 | n/a | 2.33 | 1.40 |",
+            "| 2 | 15.0 | 25.0 | 35.0 | 200.0 | 2.33 | 1.40 |",
+            "| 3 | 30.0 | 50.0 | 70.0 | n/a | 2.33 | 1.40 |");
+        JsonArray rounds = ReportJson()["perRound"]!.AsArray();
+        Assert.Null(rounds[0]!["c.after.p50"]);
+        Assert.Equal(200, rounds[1]!["c.after.p50"]!.GetValue<double>());
+        Assert.Contains("| 64 B one-way p50 (ns) | 70.0 | C limit RTT/2 p50 | 30.0 | 2.33 | <= 1.3: not met |", md, StringComparison.Ordinal); // the medians leave "after" out
+    }
 }
