@@ -231,7 +231,7 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
             return 1;
         }
 
-        return sequence == (expected > _capacity ? expected - _capacity : 0) && !_publishPending ? 0 : -1;
+        return sequence == PreviousLap(expected) && !_publishPending ? 0 : -1;
     }
 
     /// <summary>Delegate form of <see cref="Poll{THandler}(ref THandler, int)"/>.</summary>
@@ -453,11 +453,16 @@ internal sealed unsafe class SegmentedQueueReader : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void OnNotReady(long sequence, long expected)
     {
-        if (sequence != (expected > _capacity ? expected - _capacity : 0))
+        if (sequence != PreviousLap(expected))
         {
             OnSequenceError(sequence);
         }
     }
+
+    /// <summary>The sequence the slot of <paramref name="expected"/> holds while it is not written yet: the previous
+    /// lap's, or 0 on the first lap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long PreviousLap(long expected) => expected > _capacity ? expected - _capacity : 0;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void OnBadChecksum(long sequence)
