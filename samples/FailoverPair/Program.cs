@@ -1,6 +1,6 @@
 // A stream over two NIC pairs that survives a link-down: `FailoverPair [seconds]` streams for that long (default 30)
-// from rxe0 (link 0) and rxe2 (link 1) to rxe1 and rxe3 (the Soft-RoCE lab's two pairs) and reports every failover
-// and re-established link as it happens. Take a link down meanwhile (`ip link set vethA down`, later `up`): the
+// from rxe0 (link 0) and rxe2 (link 1) to rxe1 and rxe3 (the Soft-RoCE lab's two pairs) and reports every failover,
+// link failure (as each side saw it) and re-established link as it happens. Take a link down meanwhile (`ip link set vethA down`, later `up`): the
 // library fails the stream over to the other pair, re-establishes the broken link once it is back and makes it the
 // standby; the subscriber checks that nothing was lost, repeated or reordered. `--shm` runs it over shared memory.
 using System.Buffers.Binary;
@@ -26,6 +26,8 @@ Subscription sub = reading.AddSubscription("sample.failover");
 Publication pub = writing.AddPublication("sample.failover");
 pub.FailedOver += (_, e) => Console.WriteLine(e.From < 0 ? $"  link {e.To} carries the stream" : $"  failed over from link {e.From} to link {e.To} ({e.Cause}: {e.Reason}), resending {Math.Max(0, e.LastResent - e.FirstResent + 1)}");
 pub.LinkConnected += (_, e) => Console.WriteLine($"  link {e.Link} connected (connection {e.Generation}): {e.Description}");
+pub.LinkFailed += (_, e) => Console.WriteLine($"  publication: link {e.Link} failed ({e.Cause}: {e.Reason})");
+sub.LinkFailed += (_, e) => Console.WriteLine($"  subscription: link {e.Link} failed ({e.Cause}: {e.Reason})");
 
 long received = 0, wrong = 0;
 bool stop = false;

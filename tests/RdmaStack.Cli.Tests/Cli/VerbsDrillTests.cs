@@ -43,6 +43,17 @@ public class VerbsDrillTests
     }
 
     [Fact]
+    public void A_peer_counts_as_gone_only_after_two_links_could_have_been_re_established_and_never_past_the_stall_timeout()
+    {
+        (DrillOptionSet set, ParseResult result) = Parse("--provider verbs --seed 9");
+        VerbsDrillOptions o = set.BindVerbs(result);
+        Assert.Equal(DrillOptions.MinimumGoneTimeout, o.Drill.GoneTimeout); // 3 x 1 s heartbeat bound is below the floor
+        Assert.Equal(TimeSpan.FromSeconds(15), DrillOptions.MinimumGoneTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), (o.Drill with { HeartbeatTimeout = TimeSpan.FromSeconds(10) }).GoneTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), (o.Drill with { StallTimeout = TimeSpan.FromSeconds(5) }).GoneTimeout);
+    }
+
+    [Fact]
     public void Shared_memory_defaults_are_unchanged()
     {
         (DrillOptionSet set, ParseResult result) = Parse("--seed 1");

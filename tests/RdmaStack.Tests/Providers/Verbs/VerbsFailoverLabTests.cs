@@ -36,7 +36,11 @@ public sealed class VerbsFailoverLabTests
             using var writer = new FailoverWriter([s0.Writers[0], s1.Writers[0]], options);
             using var reader = new FailoverReader([r0.Readers[0], r1.Readers[0]], options);
             var switches = new List<LinkSwitch>();
+            var events = new List<string>();
             reader.SwitchedLink += (_, e) => switches.Add(e);
+            writer.LinkFailed += (_, e) => events.Add($"writer: link {e.Link} failed at {reader.Position} ({e.Cause}: {e.Reason})");
+            reader.LinkFailed += (_, e) => events.Add($"reader: link {e.Link} failed at {reader.Position} ({e.Cause}: {e.Reason})");
+            writer.FailedOver += (_, e) => events.Add($"writer: failed over {e.From} -> {e.To} at {reader.Position}");
             byte[] message = new byte[64];
             long sequence = 1;
 
@@ -59,7 +63,7 @@ public sealed class VerbsFailoverLabTests
                     reader.Maintain();
                 }
 
-                Assert.Equal(upTo, reader.Position);
+                Assert.True(reader.Position == upTo, $"the stream stopped at {reader.Position} of {upTo}: {Describe(writer, reader, events)}");
             }
 
             Stream(1000);
@@ -92,5 +96,24 @@ public sealed class VerbsFailoverLabTests
 
         Assert.Equal(Count, checker.Count);
         Assert.Equal(0, checker.Wrong);
+    }
+
+    /// <summary>Both ends' state, for a stream that stopped: where each link's writer and reader stand, what the writer
+    /// knows of the reader's head and heartbeat, and what failed when.</summary>
+    private static string Describe(FailoverWriter writer, FailoverReader reader, List<string> events)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append($"writer {writer.Status}, active {writer.ActiveLink}, tail {writer.Position}, acknowledged {writer.AcknowledgedPosition}, resent {writer.MessagesResent}; ");
+        text.Append($"reader active {reader.ActiveLink}, position {reader.Position}");
+        for (int i = 0; i < writer.LinkCount; i++)
+        {
+            SegmentedQueueWriter w = writer.GetLink(i);
+            SegmentedQueueReader r = reader.GetLink(i);
+            text.Append($"; link {i}: writer {writer.GetLinkState(i)} tail {w.Position} epoch {w.Epoch} published head {w.PublishedHead} reader heartbeat {w.ReaderHeartbeat}, ");
+            text.Append($"reader {(reader.IsLinkFailed(i) ? "failed" : "ok")} {r.Counters} writer tail {r.WriterTail} epoch {r.WriterEpoch} heartbeats sent {r.HeartbeatsSent}");
+        }
+
+        text.Append("; events: ").AppendJoin(" | ", events);
+        return text.ToString();
     }
 }
