@@ -1,8 +1,9 @@
 // A stream over two NIC pairs that survives a link-down: `FailoverPair [seconds]` streams for that long (default 30)
 // from rxe0 (link 0) and rxe2 (link 1) to rxe1 and rxe3 (the Soft-RoCE lab's two pairs) and reports every failover,
-// link failure (as each side saw it) and re-established link as it happens. Take a link down meanwhile (`ip link set vethA down`, later `up`): the
-// library fails the stream over to the other pair, re-establishes the broken link once it is back and makes it the
-// standby; the subscriber checks that nothing was lost, repeated or reordered. `--shm` runs it over shared memory.
+// link failure (as each side saw it) and re-established link as it happens. Take a link down meanwhile (`ip link set
+// vethA down`, later `up`): the library fails the stream over to the other pair, re-establishes the broken link once
+// it is back and makes it the standby; the subscriber checks that nothing was lost, repeated or reordered. `--shm` runs
+// it over shared memory.
 using System.Buffers.Binary;
 using RdmaStack;
 using RdmaStack.Queues;
@@ -15,8 +16,12 @@ FabricOptions Options(string device0, string device1) => new()
     Provider = shm ? ProviderKind.SharedMemory : ProviderKind.Verbs,
     Links = shm ? [new LinkOptions(), new LinkOptions()] : [new LinkOptions { Device = device0 }, new LinkOptions { Device = device1 }],
     Geometry = new SegmentedQueueGeometry(4, 64, 64),
+    // Bounds for an emulated NIC (the lab's Soft-RoCE under TCG), as the drill uses: the library's defaults (50 ms,
+    // 20 ms) suit hardware, but under TCG the resend after a failover can take longer than 20 ms to land, and the
+    // reader would report the new link's write lost.
     HeartbeatInterval = TimeSpan.FromMilliseconds(2),
     HeartbeatTimeout = TimeSpan.FromSeconds(1),
+    LostWriteTimeout = TimeSpan.FromMilliseconds(200),
     ConnectTimeout = TimeSpan.FromSeconds(30),
 };
 
