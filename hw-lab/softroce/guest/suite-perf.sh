@@ -8,9 +8,7 @@
 #   twohost  the same in the form hw-lab/connectx/run.sh (suite hwlab) runs: server on rxe0 pinned to CPU 0,
 #            client on rxe1 pinned to CPU 1, each its own invocation, perftest under taskset, 1,000 messages, the
 #            figure the client prints (ours: until the reader has acknowledged the last message);
-#   lat      4 rounds of ib_write_lat and `rdmastack perf write-lat` at 64 B (5,000 round trips), ours once per idle
-#            strategy ("spin noop": ib_write_lat's wait is a plain loop, and under TCG a PAUSE exits the emulated CPU's
-#            translated code, so ours is run both with the pause it uses by default and without, as perftest waits).
+#   lat      4 rounds of ib_write_lat and `rdmastack perf write-lat` at 64 B (5,000 round trips).
 # At the end, perf-ratios.awk sets each of our rows beside perftest's of the same round (and the best rounds of write-lat).
 # Each command's CPU time (user + system, both peers) is printed beside its figure: under TCG rxe is CPU bound.
 # An rdmastack built from another commit runs beside this tree's build in every round when the kernel command line
@@ -20,7 +18,7 @@
 set -u
 R="$RDMASTACK_RESULTS"; CLI="$RDMASTACK_REPO/src/RdmaStack.Cli/bin/Release/net10.0/rdmastack"
 source "$RDMASTACK_REPO/hw-lab/softroce/guest/perftest.sh"
-ROUNDS=2 ITERS=5000 IDLES="spin yield" TWOHOST_ITERS=1000 LAT_ROUNDS=4 LAT_IDLES="spin noop"
+ROUNDS=2 ITERS=5000 IDLES="spin yield" TWOHOST_ITERS=1000 LAT_ROUNDS=4
 cmdline() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p"; }
 BEFORE=$(cmdline rdmastack_perf_before)
 PARTS=$(cmdline rdmastack_perf); PARTS=${PARTS:-onehost,twohost,lat}
@@ -93,14 +91,11 @@ part lat && for round in $(seq 1 "$LAT_ROUNDS"); do
   write_lat rxe1 rxe0 10.77.0.2 64 "$R/perf-r${round}_ib_write_lat" > /dev/null || rc=1
   row "r$round" lat ib_write_lat 64 "$(cat "$R/perf-r${round}_ib_write_lat.typical") us" "-"
   for build in "${BUILDS[@]}"; do
-    idles=$LAT_IDLES; [ "${build%%=*}" = before ] && idles=spin   # the other build only as the tool runs by default
-    for idle in $idles; do
-      OUT="$R/perf-r$round-${build%%=*}-lat-$idle.txt"
-      cpu "${build#*=}" perf write-lat --provider verbs --device rxe0 --peer-device rxe1 --sizes 64 -n 5000 --warmup 1000 --idle "$idle"
-      typical=$(awk '$1 == 64 && NF >= 9 {print $4}' "$OUT" | tail -1)
-      row "r$round" lat "rdmastack ${build%%=*} idle $idle" 64 "${typical:-?} us" "$CPU"
-      [ -n "$typical" ] || { cat "$OUT"; rc=1; }
-    done
+    OUT="$R/perf-r$round-${build%%=*}-lat.txt"
+    cpu "${build#*=}" perf write-lat --provider verbs --device rxe0 --peer-device rxe1 --sizes 64 -n 5000 --warmup 1000
+    typical=$(awk '$1 == 64 && NF >= 9 {print $4}' "$OUT" | tail -1)
+    row "r$round" lat "rdmastack ${build%%=*}" 64 "${typical:-?} us" "$CPU"
+    [ -n "$typical" ] || { cat "$OUT"; rc=1; }
   done
 done
 echo "--- perf suite (rates in messages a second; latency t_typical one-way)"; cat "$table"

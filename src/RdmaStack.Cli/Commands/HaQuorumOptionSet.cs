@@ -49,7 +49,7 @@ internal sealed class HaQuorumOptionSet
 
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the clients' orders", DefaultValueFactory = _ => 20_261_201 };
 
-    public Option<string> Idle { get; } = new("--idle") { Description = "The hot threads' idle strategy: backoff (default: 1 + N + C processes share the cores), yield, spin or noop", DefaultValueFactory = _ => "backoff" };
+    public Option<string> Idle { get; } = new("--idle") { Description = "The hot threads' idle strategy: backoff (default: 1 + N + C processes share the cores), yield or spin", DefaultValueFactory = _ => "backoff" };
 
     public HaQuorumOptionSet()
     {

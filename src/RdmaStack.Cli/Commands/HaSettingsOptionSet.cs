@@ -21,7 +21,7 @@ internal sealed class HaSettingsOptionSet
     /// <summary>yield by default: measured on 2 vCPUs (bench/results/README.md, issue 12), the replicated reply p50
     /// 17-18 us against backoff's 120-126 us, and SIGKILL to the first reply from the new primary p50 7.0-7.3 ms against
     /// 8.5-8.7 ms; the price is two busy cores for the run.</summary>
-    public Option<string> Idle { get; } = new("--idle") { Description = "The hot threads' idle strategy: yield (spin 20 passes, then yield; never sleeps: both cores stay busy), backoff (spin, yield, then sleep 1 ms: leaves the cores to others) spin (a core for each hot thread only) or noop (spin without a pause: an emulated CPU)", DefaultValueFactory = _ => "yield" };
+    public Option<string> Idle { get; } = new("--idle") { Description = "The hot threads' idle strategy: yield (spin 20 passes, then yield; never sleeps: both cores stay busy), backoff (spin, yield, then sleep 1 ms: leaves the cores to others) or spin (a core for each hot thread only)", DefaultValueFactory = _ => "yield" };
 
     public Option<string> Calls { get; } = new("--calls") { Description = "The reference-price lookups: once (the intent replicated first: each key reaches the ledger once) or repeatable (declared reads: no intent round trip; a key may reach the ledger again after a failover)", DefaultValueFactory = _ => "once" };
 

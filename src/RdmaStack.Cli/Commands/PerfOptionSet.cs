@@ -24,7 +24,7 @@ internal sealed class PerfOptionSet
 
     public ProviderOptionSet Provider { get; } = new();
 
-    public Option<string> Idle { get; } = new("--idle") { Description = "What a waiting hot thread does: spin (with a pause), yield, backoff or noop (spin without a pause: for an emulated CPU, where a pause exits its translated code)", DefaultValueFactory = _ => "spin" };
+    public Option<string> Idle { get; } = new("--idle") { Description = "What a waiting hot thread does: spin, yield or backoff", DefaultValueFactory = _ => "spin" };
 
     public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds without progress before a side gives up", DefaultValueFactory = _ => 30 };
 

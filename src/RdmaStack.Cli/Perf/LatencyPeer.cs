@@ -16,9 +16,9 @@ internal static class LatencyPeer
 {
     /// <summary>The initiator: returns the one-way figures (RTT / 2) of this size.</summary>
     public static PerfSizeResult RunInitiator(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle) =>
-        IsBusySpin(idle) ? RunInitiator(output, input, size, options, default(PauseStep), idle)
-        : IsNoOp(idle) ? RunInitiator(output, input, size, options, default(NoOpStep), idle)
-        : RunInitiator(output, input, size, options, new StrategyStep(idle), idle);
+        IsBusySpin(idle)
+            ? RunInitiator(output, input, size, options, default(PauseStep), idle)
+            : RunInitiator(output, input, size, options, new StrategyStep(idle), idle);
 
     /// <summary>The responder: echoes every message back on its own queue.</summary>
     public static void RunResponder(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle)
@@ -26,10 +26,6 @@ internal static class LatencyPeer
         if (IsBusySpin(idle))
         {
             RunResponder(output, input, size, options, default(PauseStep), idle);
-        }
-        else if (IsNoOp(idle))
-        {
-            RunResponder(output, input, size, options, default(NoOpStep), idle);
         }
         else
         {
@@ -39,9 +35,6 @@ internal static class LatencyPeer
 
     /// <summary>The busy-spin strategy is one shared instance (<see cref="IdleStrategy.BusySpin"/>).</summary>
     private static bool IsBusySpin(IIdleStrategy idle) => ReferenceEquals(idle, IdleStrategy.BusySpin());
-
-    /// <summary>So is the no-op one (<see cref="IdleStrategy.NoOp"/>).</summary>
-    private static bool IsNoOp(IIdleStrategy idle) => ReferenceEquals(idle, IdleStrategy.NoOp());
 
     /// <summary>The initiator's loop, generic over the spin's idle step (a struct: no interface call in the spin).</summary>
     private static PerfSizeResult RunInitiator<TSpin>(Publication output, Subscription input, int size, PerfOptions options, TSpin spin, IIdleStrategy idle)

@@ -11,7 +11,7 @@ namespace RdmaStack.Cli.Perf;
 /// <param name="Segments">Segments of each queue.</param>
 /// <param name="Slots">Slots per segment.</param>
 /// <param name="Provider">The provider (--provider, and for verbs its devices).</param>
-/// <param name="Idle">The idle strategy of the waits ("spin", "yield", "backoff", "noop").</param>
+/// <param name="Idle">The idle strategy of the waits ("spin", "yield", "backoff").</param>
 /// <param name="StallTimeout">A side that makes no progress this long gives up.</param>
 internal sealed record PerfOptions(PerfTest Test, IReadOnlyList<int> Sizes, int Iterations, int Warmup, int Segments, int Slots, ProviderChoice Provider, string Idle, TimeSpan StallTimeout)
 {

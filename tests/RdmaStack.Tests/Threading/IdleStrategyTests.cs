@@ -6,19 +6,6 @@ namespace RdmaStack.Tests.Threading;
 public class IdleStrategyTests
 {
     [Fact]
-    public void Every_name_parses_to_its_strategy_and_the_spins_are_shared_instances()
-    {
-        Assert.Equal(["spin", "yield", "backoff", "noop"], IdleStrategy.Names);
-        Assert.Same(IdleStrategy.BusySpin(), IdleStrategy.Parse("spin"));
-        Assert.Same(IdleStrategy.NoOp(), IdleStrategy.Parse("noop"));
-        Assert.NotSame(IdleStrategy.BusySpin(), IdleStrategy.NoOp());
-        Assert.IsType<SpinThenYieldIdleStrategy>(IdleStrategy.Parse("yield"));
-        Assert.IsType<BackoffIdleStrategy>(IdleStrategy.Parse("backoff"));
-        ArgumentException e = Assert.Throws<ArgumentException>(() => IdleStrategy.Parse("pause"));
-        Assert.Contains("noop", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Spin_then_yield_spins_for_its_budget_then_yields_and_resets_on_work()
     {
         var idle = new SpinThenYieldIdleStrategy(maxSpins: 3);

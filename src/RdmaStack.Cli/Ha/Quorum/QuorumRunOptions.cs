@@ -58,7 +58,7 @@ internal sealed record QuorumRunOptions
     /// <summary>The clients' orders are drawn from this seed (plus the client id).</summary>
     public int Seed { get; init; } = 20_261_201;
 
-    /// <summary>spin, yield, backoff or noop: the hot threads' idle strategy.</summary>
+    /// <summary>spin, yield or backoff: the hot threads' idle strategy.</summary>
     public string Idle { get; init; } = "backoff";
 
     /// <summary>The largest message (and the transport's slot payload).</summary>
