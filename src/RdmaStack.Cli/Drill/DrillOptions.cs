@@ -42,8 +42,8 @@ internal sealed record DrillOptions(
     /// rather than waiting out the stall timeout. It is three heartbeat timeouts, but at least
     /// <see cref="MinimumGoneTimeout"/> (and never past the stall timeout): the library re-dials a failed link at once,
     /// yet in the lab's starved guest a link-down has coincided with a false heartbeat failure of the other link (the
-    /// guest's hot threads stood still for 4.7 s), so both links were being re-established at once, and one
-    /// re-establishment alone has taken 5 s there.</summary>
+    /// switchover took 4.7 s), so both links were being re-established at once, and one re-establishment alone has
+    /// taken 5 s there.</summary>
     public TimeSpan GoneTimeout => TimeSpan.FromTicks(Math.Min(StallTimeout.Ticks, Math.Max((HeartbeatTimeout * 3).Ticks, MinimumGoneTimeout.Ticks)));
 
     /// <summary>The least <see cref="GoneTimeout"/>: about three times the longest re-establishment of one link measured in
