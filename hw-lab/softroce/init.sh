@@ -28,4 +28,10 @@ echo /bin/kmodprobe > /proc/sys/kernel/modprobe
 echo "INIT: root ready at $(cut -d' ' -f1 /proc/uptime)s, suite $SUITE"
 chroot /newroot /usr/bin/env -i HOME=/root TERM=dumb PATH=/usr/sbin:/usr/bin:/sbin:/bin \
   /bin/bash "$REPO/hw-lab/softroce/guest/run.sh" "$SUITE" "$REPO" /mnt/results
-echo "INIT: guest suite rc=$? at $(cut -d' ' -f1 /proc/uptime)s"; sync; umount /newroot/mnt; poweroff -f
+rc=$?
+# The console shows a kernel fault's first line only (loglevel 4): print the trace that follows it from the log.
+if dmesg | grep -qE 'BUG: |WARNING: |INFO: task .* blocked'; then
+  echo "INIT: the guest kernel logged a fault during the suite; its log from there:"
+  dmesg | sed -n '/BUG: \|WARNING: \|INFO: task .* blocked/,$p' | head -150
+fi
+echo "INIT: guest suite rc=$rc at $(cut -d' ' -f1 /proc/uptime)s"; sync; umount /newroot/mnt; poweroff -f

@@ -49,4 +49,10 @@ internal sealed record DrillOptions(
     /// <summary>The least <see cref="GoneTimeout"/>: about three times the longest re-establishment of one link measured in
     /// the lab (5.1 s, two-host drill under TCG).</summary>
     public static TimeSpan MinimumGoneTimeout { get; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>What the two-process drill's receiver adds to its gone and stall bounds: the sender holds its own bounds
+    /// while one of its link commands runs, but the receiver cannot see them, and a link command may run for up to
+    /// <see cref="CommandLinkControl.CommandTimeout"/> (in the lab a guest kernel once took 34 s to return from
+    /// `ip link set down`). So the sender, which knows, is the side that gives up first.</summary>
+    public static TimeSpan ReceiverAllowance => CommandLinkControl.CommandTimeout;
 }

@@ -125,8 +125,10 @@ internal sealed class VerbsDrillReceiver(VerbsDrillOptions options, string name)
     private string? Read(Subscription reader, Publication? verdicts, long count, ref StreamChecker checker)
     {
         var data = new AfterPlan(checker);
-        long stallTicks = (long)(options.Drill.StallTimeout.TotalSeconds * Stopwatch.Frequency);
-        long goneTicks = (long)(options.Drill.GoneTimeout.TotalSeconds * Stopwatch.Frequency);
+        TimeSpan stall = options.Drill.StallTimeout + DrillOptions.ReceiverAllowance;
+        TimeSpan gone = options.Drill.GoneTimeout + DrillOptions.ReceiverAllowance;
+        long stallTicks = (long)(stall.TotalSeconds * Stopwatch.Frequency);
+        long goneTicks = (long)(gone.TotalSeconds * Stopwatch.Frequency);
         long lastProgress = Stopwatch.GetTimestamp();
         long disconnectedSince = 0;
         int iteration = 0;
@@ -151,13 +153,13 @@ internal sealed class VerbsDrillReceiver(VerbsDrillOptions options, string name)
             disconnectedSince = reader.IsConnected ? 0 : disconnectedSince == 0 ? now : disconnectedSince;
             if (disconnectedSince != 0 && now - disconnectedSince > goneTicks)
             {
-                error = string.Create(CultureInfo.InvariantCulture, $"the sender is gone: no link connected for {options.Drill.GoneTimeout.TotalSeconds:0.#} s, at message {reader.Position - 1} of {count}");
+                error = string.Create(CultureInfo.InvariantCulture, $"the sender is gone: no link connected for {gone.TotalSeconds:0.#} s, at message {reader.Position - 1} of {count}");
                 break;
             }
 
             if (now - lastProgress > stallTicks)
             {
-                error = string.Create(CultureInfo.InvariantCulture, $"reader stuck at message {reader.Position - 1} of {count} for {options.Drill.StallTimeout.TotalSeconds:0.#} s");
+                error = string.Create(CultureInfo.InvariantCulture, $"reader stuck at message {reader.Position - 1} of {count} for {stall.TotalSeconds:0.#} s");
                 break;
             }
 

@@ -50,6 +50,7 @@ internal sealed class VerbsDrillSender
     private long _detectionDeadline;
     private long _unexpected;
     private long _reestablished;
+    private int _linkCommands;
 
     public VerbsDrillSender(VerbsDrillOptions options, string name, TextWriter progress)
     {
@@ -238,6 +239,14 @@ internal sealed class VerbsDrillSender
                 }
 
                 long now = Stopwatch.GetTimestamp();
+                if (Volatile.Read(ref _linkCommands) > 0)
+                {
+                    // A link command is running: the links are the operator's until it returns (a guest kernel once held
+                    // `ip link set down` for 34 s, hw-lab/softroce/README.md), so both bounds start again from its end.
+                    disconnectedSince = 0;
+                    lastProgress = now;
+                }
+
                 disconnectedSince = writer.IsConnected ? 0 : disconnectedSince == 0 ? now : disconnectedSince;
                 if (disconnectedSince != 0 && now - disconnectedSince > goneTicks)
                 {
@@ -384,6 +393,7 @@ internal sealed class VerbsDrillSender
         _awaiting = index;
         Volatile.Write(ref _detectionDeadline, now + (10 * Stopwatch.Frequency));
         Volatile.Write(ref _linkDown[link], true);
+        Interlocked.Increment(ref _linkCommands); // until ConfirmDown returns
         _injectedAt[index] = links.Down(link);
         _nextInjectAt = 0;
         _injected = index + 1;
@@ -415,7 +425,15 @@ internal sealed class VerbsDrillSender
             {
                 int index = confirmed++;
                 int link = _victims[index];
-                _confirmedAt[index] = links.ConfirmDown(link);
+                try
+                {
+                    _confirmedAt[index] = links.ConfirmDown(link);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _linkCommands);
+                }
+
                 _progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  .. link-down {index + 1}/{_o.Drill.Failures}: {links.DescribeDown(link)} (link {link}, was active; {_state})"));
             }
 
@@ -452,7 +470,16 @@ internal sealed class VerbsDrillSender
             }
         }
 
-        Volatile.Write(ref _upAt[link], links.Up(link));
+        Interlocked.Increment(ref _linkCommands);
+        try
+        {
+            Volatile.Write(ref _upAt[link], links.Up(link));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _linkCommands);
+        }
+
         Volatile.Write(ref _linkDown[link], false);
     }
 }
