@@ -101,7 +101,7 @@ set +e
 timeout "${RDMASTACK_LAB_TIMEOUT:-3600}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -machine q35 \
   -smp "${RDMASTACK_LAB_SMP:-2}" -m 4G -nographic -no-reboot -nic none \
   -kernel "$CACHE/kroot/boot/vmlinuz-$KVER" -initrd "$WORK/initramfs.cpio.gz" \
-  -append "console=ttyS0 panic=-1 quiet loglevel=4 tsc=reliable clocksource=tsc ${RDMASTACK_LAB_APPEND:-} rdmastack_suite=$SUITE rdmastack_repo=$ROOT" \
+  -append "console=ttyS0 panic=-1 quiet loglevel=4 softlockup_all_cpu_backtrace=1 tsc=reliable clocksource=tsc ${RDMASTACK_LAB_APPEND:-} rdmastack_suite=$SUITE rdmastack_repo=$ROOT" \
   -fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap -device virtio-9p-pci,fsdev=r,mount_tag=hostroot \
   -fsdev local,id=w,path="$WORK",security_model=none,multidevs=remap -device virtio-9p-pci,fsdev=w,mount_tag=work \
   -fsdev local,id=p,path="$ROOT",security_model=none,readonly=on,multidevs=remap -device virtio-9p-pci,fsdev=p,mount_tag=repo \
