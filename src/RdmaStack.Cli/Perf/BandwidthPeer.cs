@@ -112,7 +112,7 @@ internal static class BandwidthPeer
         blockTicks.AsSpan().Fill(-1); // fault the pages in now, not inside the timed loop (see LatencyPeer)
         var sink = new Sink();
         long stallTicks = LatencyPeer.StallTicks(options);
-        LatencyPeer.Send(reverse, 0, -3, idle, stallTicks); // ready: the sender starts on it (see RunSender)
+        LatencyPeer.Send(reverse, [], -3, idle, stallTicks); // ready: the sender starts on it (see RunSender)
         long received = 0, measuredStart = 0, blockStart = 0, lastProgress = Stopwatch.GetTimestamp(), end = 0;
         int block = 0;
         long nextMark = warmup; // the first mark starts the clock, then one every BlockMessages
@@ -160,7 +160,7 @@ internal static class BandwidthPeer
         }
 
         end = Stopwatch.GetTimestamp();
-        LatencyPeer.Send(reverse, 0, -2, idle, stallTicks); // the note the sender's clock stops at
+        LatencyPeer.Send(reverse, [], -2, idle, stallTicks); // the note the sender's clock stops at
         return Rate(blockTicks.AsSpan(0, block), measuredStart, end, size, options);
     }
 

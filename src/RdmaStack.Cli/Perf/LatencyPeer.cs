@@ -6,10 +6,12 @@ using RdmaStack.Threading;
 namespace RdmaStack.Cli.Perf;
 
 /// <summary>
-/// write-lat: the initiator writes a message and spins until the responder's echo arrives, like
-/// perftest's write_lat. One timestamp per round trip, read right after each send, while the message is in
+/// write-lat: the initiator writes a message and spins until the responder's answer arrives, like
+/// perftest's write_lat. Each side writes its own whole message of the size from its own buffer (the initiator's
+/// first 8 bytes carry the round trip's number) and neither reads the other's payload, as UCX put_lat and
+/// write_lat do: each puts its own buffer and spins on the landing one. One timestamp per round trip, read right after each send, while the message is in
 /// flight: the gap between consecutive ones is one period of the ping-pong, and the clock's own cost overlaps the
-/// wait instead of sitting between an echo and the next send. (Read between them, a <c>clock_gettime</c> cost
+/// wait instead of sitting between an answer and the next send. (Read between them, a <c>clock_gettime</c> cost
 /// 40-50 ns of the round trip on the critical path where its back-to-back cost is 22 ns: bench/results/README.md.)
 /// </summary>
 internal static class LatencyPeer
@@ -20,7 +22,7 @@ internal static class LatencyPeer
             ? RunInitiator(output, input, size, options, default(PauseStep), idle)
             : RunInitiator(output, input, size, options, new StrategyStep(idle), idle);
 
-    /// <summary>The responder: echoes every message back on its own queue.</summary>
+    /// <summary>The responder: answers every message with one of its own, of the same size, on its own queue.</summary>
     public static void RunResponder(Publication output, Subscription input, int size, PerfOptions options, IIdleStrategy idle)
     {
         if (IsBusySpin(idle))
@@ -46,13 +48,14 @@ internal static class LatencyPeer
         // index of the outliers). Write every page now, before the clock runs.
         rtts.AsSpan().Fill(-1);
         var pong = new CountingHandler();
+        byte[] message = Message(size);
         long stallTicks = StallTicks(options);
         long previous = Stopwatch.GetTimestamp();
         for (int i = -options.Warmup; i < options.Iterations; i++)
         {
-            Send(output, size, i, idle, stallTicks);
+            Send(output, message, i, idle, stallTicks);
 
-            // Round trip i - 1 ends here: its echo arrived, and this send followed it.
+            // Round trip i - 1 ends here: its answer arrived, and this send followed it.
             long sent = Stopwatch.GetTimestamp();
             if (i > 0)
             {
@@ -66,18 +69,18 @@ internal static class LatencyPeer
                 spin.Idle(0);
                 if ((++spins & 63) == 0)
                 {
-                    output.DoWork(); // the publication's heartbeats go on while this thread waits for the echo
+                    output.DoWork(); // the publication's heartbeats go on while this thread waits for the answer
                 }
 
                 if ((spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - previous > stallTicks)
                 {
-                    throw new TimeoutException($"write-lat {size} B: no echo of round trip {i} within {options.StallTimeout.TotalSeconds:0.#} s");
+                    throw new TimeoutException($"write-lat {size} B: no answer to round trip {i} within {options.StallTimeout.TotalSeconds:0.#} s");
                 }
             }
 
         }
 
-        // The last round trip has no send after it: its echo's arrival ends it.
+        // The last round trip has no send after it: its answer's arrival ends it.
         rtts[^1] = Stopwatch.GetTimestamp() - previous;
         PerfSizeResult result = LatencyStatistics.Summarize(rtts, 2);
         double messagesPerSecond = result.TAvgNs > 0 ? 1e9 / result.TAvgNs : 0;
@@ -94,12 +97,12 @@ internal static class LatencyPeer
         where TSpin : struct, IIdleStrategy
     {
         long stallTicks = StallTicks(options);
-        var echo = new Echo(output, idle, stallTicks);
+        var answer = new Answer(output, Message(size), idle, stallTicks);
         long total = (long)options.Warmup + options.Iterations;
         long last = Stopwatch.GetTimestamp(), spins = 0;
-        while (echo.Echoed < total)
+        while (answer.Answered < total)
         {
-            if (input.Poll(ref echo, 1) > 0)
+            if (input.Poll(ref answer, 1) > 0)
             {
                 spins = 0;
                 last = Stopwatch.GetTimestamp();
@@ -114,26 +117,40 @@ internal static class LatencyPeer
 
             if ((spins & 0xFFFF) == 0 && Stopwatch.GetTimestamp() - last > stallTicks)
             {
-                throw new TimeoutException($"write-lat {size} B: no message after {echo.Echoed} echoes within {options.StallTimeout.TotalSeconds:0.#} s");
+                throw new TimeoutException($"write-lat {size} B: no message after {answer.Answered} answers within {options.StallTimeout.TotalSeconds:0.#} s");
             }
         }
     }
 
     internal static long StallTicks(PerfOptions options) => (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
 
-    /// <summary>Claims a slot, stamps the round trip into it and commits; waits out back-pressure and a link being
-    /// (re-)established (the publication's housekeeping runs meanwhile), up to the stall bound. Inlined into the
-    /// initiator's loop: it sits between an echo's arrival and the next send.</summary>
+    /// <summary>A side's own message of <paramref name="size"/> bytes (a fixed pattern).</summary>
+    internal static byte[] Message(int size)
+    {
+        byte[] message = new byte[size];
+        for (int i = 0; i < message.Length; i++)
+        {
+            message[i] = (byte)(i + 1);
+        }
+
+        return message;
+    }
+
+    /// <summary>Claims a slot, copies <paramref name="message"/> into it, stamps the round trip over its first 8 bytes
+    /// and commits; waits out back-pressure and a link being (re-)established (the publication's housekeeping runs
+    /// meanwhile), up to the stall bound. Inlined into the initiator's loop: it sits between an answer's arrival and the
+    /// next send.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Send(Publication output, int size, long stamp, IIdleStrategy idle, long stallTicks)
+    internal static void Send(Publication output, ReadOnlySpan<byte> message, long stamp, IIdleStrategy idle, long stallTicks)
     {
         long start = 0;
         while (true)
         {
-            long status = output.TryClaim(size, out SlotClaim claim);
+            long status = output.TryClaim(message.Length, out SlotClaim claim);
             if (status > 0)
             {
-                if (size >= sizeof(long))
+                message.CopyTo(claim.Payload);
+                if (message.Length >= sizeof(long))
                 {
                     BitConverter.TryWriteBytes(claim.Payload, stamp);
                 }
@@ -178,20 +195,22 @@ internal static class LatencyPeer
         public void OnMessage(ReadOnlySpan<byte> payload, long sequence) => Count++;
     }
 
-    private struct Echo(Publication output, IIdleStrategy idle, long stallTicks) : IMessageHandler
+    /// <summary>Answers each message with the responder's own (<paramref name="message"/>), without reading the payload
+    /// that came in.</summary>
+    private struct Answer(Publication output, byte[] message, IIdleStrategy idle, long stallTicks) : IMessageHandler
     {
-        public long Echoed;
+        public long Answered;
 
         public void OnMessage(ReadOnlySpan<byte> payload, long sequence)
         {
             long start = 0;
             long status;
-            while ((status = output.Offer(payload)) < 0)
+            while ((status = output.Offer(message)) < 0)
             {
-                Retry(status, ref start, idle, stallTicks, "echo");
+                Retry(status, ref start, idle, stallTicks, "answer");
             }
 
-            Echoed++;
+            Answered++;
         }
     }
 }

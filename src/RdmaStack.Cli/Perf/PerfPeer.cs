@@ -46,7 +46,7 @@ internal static class PerfPeer
 
                 // Both sides leave a size only when its traffic is done; a last handshake keeps the
                 // next size's queues from being torn down under a peer still reading.
-                LatencyPeer.Send(output, 0, -1, idle, LatencyPeer.StallTicks(options));
+                LatencyPeer.Send(output, [], -1, idle, LatencyPeer.StallTicks(options));
                 WaitForOne(input, idle, options, $"the peer finishing {size} B");
             }
         }
