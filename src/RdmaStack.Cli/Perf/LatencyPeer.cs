@@ -9,10 +9,11 @@ namespace RdmaStack.Cli.Perf;
 /// write-lat: the initiator writes a message and spins until the responder's answer arrives, like
 /// perftest's write_lat. Each side writes its own whole message of the size from its own buffer (the initiator's
 /// first 8 bytes carry the round trip's number) and neither reads the other's payload, as UCX put_lat and
-/// write_lat do: each puts its own buffer and spins on the landing one. One timestamp per round trip, read right after each send, while the message is in
-/// flight: the gap between consecutive ones is one period of the ping-pong, and the clock's own cost overlaps the
-/// wait instead of sitting between an answer and the next send. (Read between them, a <c>clock_gettime</c> cost
-/// 40-50 ns of the round trip on the critical path where its back-to-back cost is 22 ns: bench/results/README.md.)
+/// write_lat do: each puts its own buffer and spins on the landing one. One timestamp per round trip, read right
+/// after each send, while the message is in flight: the gap between consecutive ones is one period of the
+/// ping-pong, and the clock's own cost overlaps the wait instead of sitting between an answer and the next send.
+/// (Read between them, a <c>clock_gettime</c> cost 40-50 ns of the round trip on the critical path where its
+/// back-to-back cost is 22 ns: bench/results/README.md.)
 /// </summary>
 internal static class LatencyPeer
 {
