@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using RdmaStack.Cli.Demo;
 using RdmaStack.Queues;
 using RdmaStack.Threading;
 
@@ -125,15 +126,11 @@ internal static class LatencyPeer
 
     internal static long StallTicks(PerfOptions options) => (long)(options.StallTimeout.TotalSeconds * Stopwatch.Frequency);
 
-    /// <summary>A side's own message of <paramref name="size"/> bytes (a fixed pattern).</summary>
+    /// <summary>A side's own message of <paramref name="size"/> bytes (the demo's pattern).</summary>
     internal static byte[] Message(int size)
     {
         byte[] message = new byte[size];
-        for (int i = 0; i < message.Length; i++)
-        {
-            message[i] = (byte)(i + 1);
-        }
-
+        DemoPayload.Fill(message, 0);
         return message;
     }
 
