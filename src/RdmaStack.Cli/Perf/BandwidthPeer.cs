@@ -6,7 +6,7 @@ namespace RdmaStack.Cli.Perf;
 
 /// <summary>
 /// write-bw: the sender streams messages with zero-copy batch claim/commit (--batch at a time) as fast as the queue
-/// takes them; the receiver polls them and times every block of <see cref="BlockMessages"/> messages, so the rate
+/// takes them, copying each whole message into its slot; the receiver polls them and times every block of <see cref="BlockMessages"/> messages, so the rate
 /// is measured where the messages land and the per-message time has a distribution, not only a mean.
 /// </summary>
 internal static class BandwidthPeer
@@ -30,6 +30,7 @@ internal static class BandwidthPeer
         reverse.DoWork(); // as the back-pressure path does, compiled now
         long[] blockTicks = new long[Math.Max(1, options.Iterations / BlockMessages)];
         blockTicks.AsSpan().Fill(-1); // fault the pages in now, not inside the timed loop (see LatencyPeer)
+        byte[] message = LatencyPeer.Message(size); // copied whole into every slot, as UCX put_bw copies its buffer
         long backPressured = 0, streakStart = 0, streak = 0, measuredStart = 0, blockStart = 0;
         int block = 0;
         int batchSize = Math.Max(1, options.Batch);
@@ -41,12 +42,9 @@ internal static class BandwidthPeer
             long status = output.TryClaimBatch(want, size, out SlotBatch batch);
             if (status > 0)
             {
-                if (size >= sizeof(long))
+                for (int k = 0; k < batch.Count; k++)
                 {
-                    for (int k = 0; k < batch.Count; k++)
-                    {
-                        BitConverter.TryWriteBytes(batch.Payload(k), status + k);
-                    }
+                    LatencyPeer.Stamp(batch.Payload(k), message, status + k);
                 }
 
                 status = output.CommitBatch(batch);

@@ -147,12 +147,7 @@ internal static class LatencyPeer
             long status = output.TryClaim(message.Length, out SlotClaim claim);
             if (status > 0)
             {
-                message.CopyTo(claim.Payload);
-                if (message.Length >= sizeof(long))
-                {
-                    BitConverter.TryWriteBytes(claim.Payload, stamp);
-                }
-
+                Stamp(claim.Payload, message, stamp);
                 status = output.Commit(claim);
                 if (status > 0)
                 {
@@ -161,6 +156,19 @@ internal static class LatencyPeer
             }
 
             Retry(status, ref start, idle, stallTicks, "send");
+        }
+    }
+
+    /// <summary>Writes a whole message into a claimed slot, its first 8 bytes (when it has them) replaced by
+    /// <paramref name="stamp"/>: each side writes all its bytes, as UCX's put_lat/put_bw and perftest write their
+    /// buffers, never only the stamp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Stamp(Span<byte> slot, ReadOnlySpan<byte> message, long stamp)
+    {
+        message.CopyTo(slot);
+        if (message.Length >= sizeof(long))
+        {
+            BitConverter.TryWriteBytes(slot, stamp);
         }
     }
 
