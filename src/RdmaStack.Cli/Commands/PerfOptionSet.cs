@@ -20,7 +20,7 @@ internal sealed class PerfOptionSet
 
     public Option<int> Segments { get; } = new("--segments") { Description = $"Segments per queue (default {BandwidthSegments}; write-lat over shared memory {LatencySegments})", DefaultValueFactory = _ => BandwidthSegments };
 
-    public Option<int> Slots { get; } = new("--slots") { Description = $"Slots per segment (default {BandwidthSlots}; write-lat over shared memory {LatencySlots}: one message is in flight, and a ring in the L1 cache is faster)", DefaultValueFactory = _ => BandwidthSlots };
+    public Option<int> Slots { get; } = new("--slots") { Description = $"Slots per segment (default {BandwidthSlots}; over shared memory, write-lat {LatencySlots}: one message is in flight, and a ring in the L1 cache is faster; write-bw {StreamSlots}: room for two batches a segment apart)", DefaultValueFactory = _ => BandwidthSlots };
 
     public ProviderOptionSet Provider { get; } = new();
 
@@ -38,7 +38,7 @@ internal sealed class PerfOptionSet
 
     public Option<bool> All { get; } = new("--all", "-a") { Description = $"Every power of two from 2 to {AllSizesMax} bytes (perftest's -a)" };
 
-    public Option<int> Batch { get; } = new("--batch") { Description = "write-bw: messages the sender claims and commits at once (perftest's --post_list; 1 claims each message alone)", DefaultValueFactory = _ => DefaultBatch };
+    public Option<int> Batch { get; } = new("--batch") { Description = $"write-bw: messages the sender claims and commits at once (perftest's --post_list; 1 claims each message alone; default {DefaultBatch}, over shared memory {StreamBatch})", DefaultValueFactory = _ => DefaultBatch };
 
     public Option<bool> NoFrequencyCheck { get; } = new("-F") { Description = "Do not warn when the CPU frequency governor is not 'performance' (perftest's -F)" };
 
@@ -62,6 +62,18 @@ internal sealed class PerfOptionSet
 
     /// <summary>write-bw's default batch: enough to amortize the tail update and the doorbell, well inside a segment.</summary>
     public const int DefaultBatch = 32;
+
+    /// <summary>write-bw's default over shared memory: <see cref="StreamBatch"/> messages a claim in a ring of
+    /// <see cref="BandwidthSegments"/> x <see cref="StreamSlots"/>. There the reader polls the very lines the writer
+    /// fills, and each line it takes before the writer is done costs the writer another transfer. A batch of two
+    /// segments keeps the reader a whole batch behind: with whole 64 B messages copied, 4 x 512 slots and batches of
+    /// 1,024 streamed 50-51 M msg/s where 4 x 256 and 32 streamed 24-25, and 4 x 256 and 256 streamed 42-45 (host in its
+    /// slow state, bench/results/README.md, issue 14 seventh round). Over verbs the send queue bounds a batch, and the
+    /// lab's figures were taken with <see cref="DefaultBatch"/>.</summary>
+    public const int StreamSlots = 512, StreamBatch = 1024;
+
+    private static bool StreamRingByDefault(PerfTest test, ProviderChoice provider) =>
+        test == PerfTest.WriteBandwidth && provider.Name == ProviderChoice.SharedMemory.Name;
 
     public PerfOptionSet()
     {
@@ -145,7 +157,7 @@ internal sealed class PerfOptionSet
             iterations,
             result.GetValue(Warmup) ?? (iterations / 10),
             CommandChecks.Given(result, Segments) || !SmallRingByDefault(test, provider) ? result.GetValue(Segments) : LatencySegments,
-            CommandChecks.Given(result, Slots) || !SmallRingByDefault(test, provider) ? result.GetValue(Slots) : LatencySlots,
+            CommandChecks.Given(result, Slots) ? result.GetValue(Slots) : SmallRingByDefault(test, provider) ? LatencySlots : StreamRingByDefault(test, provider) ? StreamSlots : BandwidthSlots,
             provider,
             result.GetValue(Idle)!,
             TimeSpan.FromSeconds(result.GetValue(Timeout)))
@@ -155,7 +167,7 @@ internal sealed class PerfOptionSet
             JsonPath = result.GetValue(Json),
             TwoHost = twoHost ? TwoHost.Bind(result) : null,
             CheckFrequency = !result.GetValue(NoFrequencyCheck),
-            Batch = result.GetValue(Batch),
+            Batch = CommandChecks.Given(result, Batch) || !StreamRingByDefault(test, provider) ? result.GetValue(Batch) : StreamBatch,
             MaxBytes = result.GetValue(MaxBytes),
         };
     }

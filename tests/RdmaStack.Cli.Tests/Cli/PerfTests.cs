@@ -46,7 +46,8 @@ public class PerfTests
 
     [Theory]
     [InlineData(true, "", PerfOptionSet.LatencySegments, PerfOptionSet.LatencySlots)]
-    [InlineData(false, "", PerfOptionSet.BandwidthSegments, PerfOptionSet.BandwidthSlots)]
+    [InlineData(false, "", PerfOptionSet.BandwidthSegments, PerfOptionSet.StreamSlots)]
+    [InlineData(false, "--provider verbs --device rxe0 --peer-device rxe1", PerfOptionSet.BandwidthSegments, PerfOptionSet.BandwidthSlots)]
     [InlineData(true, "--segments 4 --slots 256", 4, 256)]
     [InlineData(true, "--slots 64", PerfOptionSet.LatencySegments, 64)]
     [InlineData(false, "--segments 2 --slots 16", 2, 16)]
@@ -64,6 +65,26 @@ public class PerfTests
 
         Assert.Equal((segments, slots), (options.Segments, options.Slots));
         Assert.True(PerfOptionSet.LatencySegments * PerfOptionSet.LatencySlots * options.GeometryFor(64).SlotStride <= 16 * 1024, "write-lat's default ring at 64 B stays well inside a 32 KiB L1");
+    }
+
+    [Theory]
+    [InlineData(false, "", PerfOptionSet.StreamBatch)]
+    [InlineData(false, "--batch 8", 8)]
+    [InlineData(false, "--provider verbs --device rxe0 --peer-device rxe1", PerfOptionSet.DefaultBatch)]
+    [InlineData(true, "", PerfOptionSet.DefaultBatch)]
+    public void Write_bw_over_shared_memory_claims_two_segments_at_once_and_a_given_batch_wins(bool latency, string line, int batch)
+    {
+        var set = new PerfOptionSet();
+        var command = new System.CommandLine.Command("write");
+        set.AddTo(command);
+        System.CommandLine.ParseResult result = command.Parse(line);
+        Assert.Empty(CommandChecks.Errors(result));
+
+        PerfOptions options = set.Bind(latency ? PerfTest.WriteLatency : PerfTest.WriteBandwidth, result);
+
+        Assert.Equal(batch, options.Batch);
+        Assert.Equal(2 * PerfOptionSet.StreamSlots, PerfOptionSet.StreamBatch);
+        Assert.True(PerfOptionSet.StreamBatch <= BandwidthPeer.BlockMessages, "a batch never crosses a block's mark");
     }
 
     [Theory]
