@@ -8,6 +8,8 @@
 #      8/64/512/4096 B: UCX over shared memory
 #   3. rdmastack perf write-lat and write-bw --sizes 8,64,512,4096 (one invocation each, one results row per
 #      size): ours over the shared-memory provider
+#   4. native/build/slot-stream --mirror: the 64 B stream of the slot protocol in C (write-bw's defaults: 4 x 512 slots,
+#      batches of 1,024, the failover mirror's copy), right after ours: how much of our stream is software path
 # then `rdmastack perf compare-report` takes the medians, prints each 64 B figure beside its baseline with
 # the ratio and the other sizes beside UCX in a second table, and writes bench/results/compare.{json,md};
 # gnuplot draws compare-latency.png (64 B distributions) and compare-sizes.png (p50 against size) from them.
@@ -35,6 +37,8 @@ PINGPONG=native/build/cacheline-pingpong
 RDMASTACK=src/RdmaStack.Cli/bin/$CONFIG/net10.0/rdmastack
 WORK="$ROOT/artifacts/bench-compare"
 [ -x "$PINGPONG" ] || { echo "compare: $PINGPONG not built (native build failed?)" >&2; exit 2; }
+SLOTSTREAM=native/build/slot-stream
+[ -x "$SLOTSTREAM" ] || { echo "compare: $SLOTSTREAM not built (native build failed?)" >&2; exit 2; }
 [ -x "$RDMASTACK" ] || { echo "compare: $RDMASTACK not built" >&2; exit 2; }
 command -v ucx_perftest >/dev/null || { echo "compare: ucx_perftest missing (Debian package ucx-utils)" >&2; exit 2; }
 rm -rf "$WORK"; mkdir -p "$WORK" "$RESULTS"
@@ -89,11 +93,13 @@ for r in $(seq 1 "$ROUNDS"); do
   done
   step "$r" "rdmastack perf write-bw (shared-memory provider)"
   "$RDMASTACK" perf write-bw --sizes "$sizes" --iterations "$BW_ITERS" --max-bytes "$BW_BYTES" --cpus "$CPUS" --json "$WORK/round$r-write-bw.json" >&2
+  step "$r" "native/build/slot-stream --mirror (the slot protocol's 64 B stream in C)"
+  "$SLOTSTREAM" --mirror --messages "$BW_ITERS" --cpus "$CPUS" | tee "$WORK/round$r-slot-stream.txt" >&2
 done
 
 "$RDMASTACK" perf compare-report --work "$WORK" --out "$RESULTS" --rounds "$ROUNDS" \
   --invocation "./build.sh bench compare (ROUNDS=$ROUNDS CPUS=$CPUS LAT_ITERS=$LAT_ITERS BW_ITERS=$BW_ITERS BW_BYTES=$BW_BYTES)"
 gnuplot -e "results='$RESULTS'" bench/compare/latency.gp
 gnuplot -e "results='$RESULTS'" bench/compare/sizes.gp
-cp "$WORK"/round*-*.json "$RESULTS/" 2>/dev/null || true
+cp "$WORK"/round*-*.json "$WORK"/round*-slot-stream.txt "$RESULTS/" 2>/dev/null || true
 echo "compare: $(( $(date +%s) - START )) s; results in $RESULTS/compare.json, compare.md, compare-latency.png, compare-sizes.png"
