@@ -161,7 +161,7 @@ cmd_bench() {
     compare)
       # The peers to compare with come from Debian; only this suite needs them, so they are not in setup.
       ensure_debian_packages ucx-utils gnuplot-nox
-      log "bench compare: C cache-line limit vs UCX put_lat/put_bw vs rdmastack perf, alternating rounds"
+      log "bench compare: C cache-line limit vs UCX put_lat/put_bw vs rdmastack perf vs slot-stream, alternating rounds"
       "$ROOT/bench/compare/compare.sh" "$@" ;;
     *) die "bench: unknown suite '$what' (try: micro, compare)" ;;
   esac
