@@ -21,16 +21,16 @@ namespace RdmaStack;
 /// sent again on a new link: retry), <see cref="QueueStatus.NotConnected"/> (no link is up; nothing was accepted),
 /// <see cref="QueueStatus.Closed"/>.</para>
 /// <para>Housekeeping (completions, heartbeats, the peer's heartbeat and fault reports, a resend in progress, putting a
-/// newly (re-)established link in place) runs in <see cref="DoWork"/>, which Offer also calls every 64 offers and
-/// whenever it cannot offer. A thread that stops offering must keep calling DoWork (an idle loop), or the reader
-/// declares the link dead when the heartbeats stop.</para>
+/// newly (re-)established link in place) runs in <see cref="DoWork"/>, which Offer also calls every 64 messages (a
+/// batch counts as its messages) and whenever it cannot offer. A thread that stops offering must keep calling DoWork
+/// (an idle loop), or the reader declares the link dead when the heartbeats stop.</para>
 /// <para>Thread-safety: one thread (the hot thread) calls Offer, TryClaim, Commit, DoWork, WaitForConnection and Close;
 /// the events are raised on it. Positions and counters may be read from any thread (approximate there).</para>
 /// <para>Hot path: no allocation, lock or system call.</para>
 /// </remarks>
 public sealed class Publication : IDisposable, IMeteredStream
 {
-    private const int MaintenanceInterval = 64;
+    private const int MaintenanceInterval = Housekeeping.Interval;
 
     private readonly StreamCore _core;
     private readonly FailoverWriter _writer;
@@ -191,8 +191,9 @@ public sealed class Publication : IDisposable, IMeteredStream
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long CommitBatch(in SlotBatch batch)
     {
+        int count = batch.Count;
         long status = _writer.CommitBatch(batch);
-        return status > 0 && (++_sinceWork & (MaintenanceInterval - 1)) != 0 ? status : AfterOffer(status);
+        return status > 0 && !Housekeeping.Due(ref _sinceWork, count) ? status : AfterOffer(status);
     }
 
     /// <summary>Housekeeping: retires completions, sends and checks heartbeats, continues a resend, declares failures
@@ -286,7 +287,7 @@ public sealed class Publication : IDisposable, IMeteredStream
         _ => 0,
     };
 
-    /// <summary>An offer that did not go through, or every 64th that did: count back-pressure, do the housekeeping.</summary>
+    /// <summary>An offer that did not go through, or every 64th message that did: count back-pressure, do the housekeeping.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private long AfterOffer(long status)
     {

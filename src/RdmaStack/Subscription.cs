@@ -16,15 +16,16 @@ namespace RdmaStack;
 /// </summary>
 /// <remarks>
 /// <para>Housekeeping (heartbeats, the writer's heartbeats, lost-write and corrupt-slot reports, the idle head,
-/// putting (re-)established links in place) runs in <see cref="DoWork"/>, which Poll also calls every 64 polls. A
-/// thread that stops polling must keep calling DoWork, or the writer declares the link dead.</para>
+/// putting (re-)established links in place) runs in <see cref="DoWork"/>, which Poll also calls every 64 messages (an
+/// empty poll counts as one; a batch counts as its messages). A thread that stops polling must keep calling DoWork, or
+/// the writer declares the link dead.</para>
 /// <para>Thread-safety: one thread (the hot thread) calls Poll, DoWork and WaitForConnection; the events are raised on
 /// it. Positions and counters may be read from any thread (approximate there).</para>
 /// <para>Hot path: no allocation, lock or system call (the delegate overload of Poll: cache the delegate).</para>
 /// </remarks>
 public sealed class Subscription : IDisposable, IMeteredStream
 {
-    private const int MaintenanceInterval = 64;
+    private const int MaintenanceInterval = Housekeeping.Interval;
 
     private readonly StreamCore _core;
     private readonly FailoverReader _reader;
@@ -135,7 +136,7 @@ public sealed class Subscription : IDisposable, IMeteredStream
         where THandler : IMessageHandler, allows ref struct
     {
         int delivered = _reader.Poll(ref handler, limit);
-        if ((++_sinceWork & (MaintenanceInterval - 1)) == 0)
+        if (Housekeeping.Due(ref _sinceWork, delivered))
         {
             DoWork();
         }
@@ -193,7 +194,7 @@ public sealed class Subscription : IDisposable, IMeteredStream
     {
         _reader.ReleaseBatch(batch);
         _batchOutstanding = false;
-        if ((++_sinceWork & (MaintenanceInterval - 1)) == 0)
+        if (Housekeeping.Due(ref _sinceWork, batch.Count))
         {
             DoWork();
         }

@@ -66,6 +66,35 @@ public sealed class FabricBatchTests
         Assert.Equal(1, b.Publication.Failovers);
     }
 
+    /// <summary>A hot thread that only commits batches (no DoWork of its own) still heartbeats: the housekeeping is due
+    /// every 64 messages, and a batch counts as its messages. Counted as one call, 64 batches went by without one; here
+    /// that is 64 x 50 ms, far past the reader's 1 s timeout.</summary>
+    [Fact]
+    public void A_writer_that_only_commits_batches_keeps_its_heartbeats_going()
+    {
+        using var fabric = RdmaStack.Fabric.Connect(Options(1) with { HeartbeatTimeout = TimeSpan.FromSeconds(1) });
+        using var b = new BatchPair(fabric, fabric);
+        b.Run(10);
+        b.RunBatches(rounds: 30, pause: TimeSpan.FromMilliseconds(50), writerWorks: false, readerWorks: true);
+        b.AssertExactlyOnceInOrder();
+        Assert.Equal(0, b.Publication.Failovers);
+        Assert.Empty(b.SubscriptionFailures);
+    }
+
+    /// <summary>The same for a reader that only polls (and takes 64 messages a poll): its heartbeats keep the writer from
+    /// declaring the link dead.</summary>
+    [Fact]
+    public void A_reader_that_only_polls_batches_keeps_its_heartbeats_going()
+    {
+        using var fabric = RdmaStack.Fabric.Connect(Options(1) with { HeartbeatTimeout = TimeSpan.FromSeconds(1) });
+        using var b = new BatchPair(fabric, fabric);
+        b.Run(10);
+        b.RunBatches(rounds: 30, pause: TimeSpan.FromMilliseconds(50), writerWorks: true, readerWorks: false);
+        b.AssertExactlyOnceInOrder();
+        Assert.Equal(0, b.Publication.Failovers);
+        Assert.Empty(b.PublicationFailures);
+    }
+
     [Fact]
     public void Refuses_a_second_poll_while_a_batch_is_out_and_a_release_without_one()
     {
@@ -108,10 +137,17 @@ public sealed class FabricBatchTests
             Subscription = reading.AddSubscription(name);
             Publication = writing.AddPublication(name);
             Publication.LinkConnected += (_, e) => ConnectedLinks.Add(e.Link);
+            Publication.LinkFailed += (_, e) => PublicationFailures.Add(e);
+            Subscription.LinkFailed += (_, e) => SubscriptionFailures.Add(e);
         }
 
         /// <summary>The links the publication has had a connection on.</summary>
         public HashSet<int> ConnectedLinks { get; } = [];
+
+        /// <summary>The failures each end declared.</summary>
+        public List<LinkFailure> PublicationFailures { get; } = [];
+
+        public List<LinkFailure> SubscriptionFailures { get; } = [];
 
         public Publication Publication { get; }
 
@@ -135,6 +171,40 @@ public sealed class FabricBatchTests
                 {
                     Thread.Yield();
                 }
+            }
+        }
+
+        /// <summary><paramref name="rounds"/> times: one batch of 64 messages committed, all of it taken with one poll
+        /// (or batch and release), then <paramref name="pause"/>; DoWork is called only on the ends told to.</summary>
+        public void RunBatches(int rounds, TimeSpan pause, bool writerWorks, bool readerWorks)
+        {
+            for (int r = 0; r < rounds; r++)
+            {
+                long target = _sent + 64;
+                long deadline = Environment.TickCount64 + 60_000;
+                while (_sent < target)
+                {
+                    Assert.True(Environment.TickCount64 < deadline, $"round {r}: sent {_sent} of {target} ({Publication.Status})");
+                    Send((int)(target - _sent));
+                }
+
+                while (_check.Count < target)
+                {
+                    Assert.True(Environment.TickCount64 < deadline, $"round {r}: delivered {_check.Count} of {target}");
+                    Receive(64);
+                }
+
+                if (writerWorks)
+                {
+                    Publication.DoWork();
+                }
+
+                if (readerWorks)
+                {
+                    Subscription.DoWork();
+                }
+
+                Thread.Sleep(pause);
             }
         }
 
@@ -190,9 +260,9 @@ public sealed class FabricBatchTests
             return batch.Count;
         }
 
-        private int Receive()
+        private int Receive(int limit = 50)
         {
-            int taken = Subscription.PollBatch(50, out MessageBatch batch);
+            int taken = Subscription.PollBatch(limit, out MessageBatch batch);
             if (taken == 0)
             {
                 return 0;
