@@ -38,6 +38,8 @@ internal sealed class PerfOptionSet
 
     public Option<bool> All { get; } = new("--all", "-a") { Description = $"Every power of two from 2 to {AllSizesMax} bytes (perftest's -a)" };
 
+    public Option<long?> RingBytes { get; } = new("--ring-bytes") { Description = $"At most this many bytes of ring per size: slots per segment = min(--slots, BYTES / (segments x slot stride)), at least {PerfOptions.MinimumSlots}, and a batch at most two segments (default: none; write-bw over shared memory {StreamRingBytes / 1024} KiB)" };
+
     public Option<int> Batch { get; } = new("--batch") { Description = $"write-bw: messages the sender claims and commits at once (perftest's --post_list; 1 claims each message alone; default {DefaultBatch}, over shared memory {StreamBatch})", DefaultValueFactory = _ => DefaultBatch };
 
     public Option<bool> NoFrequencyCheck { get; } = new("-F") { Description = "Do not warn when the CPU frequency governor is not 'performance' (perftest's -F)" };
@@ -72,6 +74,12 @@ internal sealed class PerfOptionSet
     /// lab's figures were taken with <see cref="DefaultBatch"/>.</summary>
     public const int StreamSlots = 512, StreamBatch = 1024;
 
+    /// <summary>write-bw's ring cap over shared memory: the 4 x 512 ring of 64 B slots is 256 KiB, and at larger sizes
+    /// the ring shrinks to fit 1 MiB (the L2 cache here) instead of growing to megabytes: a 4 x 512 ring of 4 KiB slots
+    /// (8.6 MB) streamed no faster, and rings of tens of megabytes took this VM longer to fault in than the 50 ms
+    /// heartbeat timeout allows a new link (bench/results/README.md, issue 14 seventh round).</summary>
+    public const long StreamRingBytes = 1 << 20;
+
     private static bool StreamRingByDefault(PerfTest test, ProviderChoice provider) =>
         test == PerfTest.WriteBandwidth && provider.Name == ProviderChoice.SharedMemory.Name;
 
@@ -92,6 +100,7 @@ internal sealed class PerfOptionSet
         Iterations.Whole(1, RunChecks.MaxMeasured, "one 8-byte sample each");
         Warmup.Whole(0, RunChecks.MaxMeasured);
         MaxBytes.Whole(1, long.MaxValue, "bytes");
+        RingBytes.Whole(1, SegmentedQueueGeometry.MaxRingLength, "bytes");
         Segments.Whole(SegmentedQueueGeometry.MinSegments, SegmentedQueueGeometry.MaxSegments);
         Slots.Whole(1, SegmentedQueueGeometry.MaxSlotsPerSegment);
         Idle.AcceptOnlyFromAmong([.. IdleStrategy.Names]);
@@ -101,7 +110,7 @@ internal sealed class PerfOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, MaxBytes, Segments, Slots, Idle, Timeout, Cpus, LockMemory, Json, Size, All, Batch, NoFrequencyCheck })
+        foreach (Option option in new Option[] { Sizes, Iterations, Warmup, MaxBytes, RingBytes, Segments, Slots, Idle, Timeout, Cpus, LockMemory, Json, Size, All, Batch, NoFrequencyCheck })
         {
             command.Options.Add(option);
         }
@@ -169,6 +178,7 @@ internal sealed class PerfOptionSet
             CheckFrequency = !result.GetValue(NoFrequencyCheck),
             Batch = CommandChecks.Given(result, Batch) || !StreamRingByDefault(test, provider) ? result.GetValue(Batch) : StreamBatch,
             MaxBytes = result.GetValue(MaxBytes),
+            RingBytes = CommandChecks.Given(result, RingBytes) ? result.GetValue(RingBytes) : StreamRingByDefault(test, provider) && !CommandChecks.Given(result, Slots) ? StreamRingBytes : null,
         };
     }
 
@@ -214,6 +224,7 @@ internal sealed class PerfOptionSet
             .. CpusOption.ToArguments(o.Cpus),
         ];
         string[] capped = o.MaxBytes is long bytes ? [.. arguments, "--max-bytes", bytes.ToString(ic)] : arguments;
+        capped = o.RingBytes is long ring ? [.. capped, "--ring-bytes", ring.ToString(ic)] : capped;
         return o.LockMemory ? [.. capped, "--mlock"] : capped;
     }
 }

@@ -33,7 +33,7 @@ internal static class BandwidthPeer
         byte[] message = LatencyPeer.Message(size); // copied whole into every slot, as UCX put_bw copies its buffer
         long backPressured = 0, streakStart = 0, streak = 0, measuredStart = 0, blockStart = 0;
         int block = 0;
-        int batchSize = Math.Max(1, options.Batch);
+        int batchSize = Math.Max(1, options.BatchFor(size));
         for (long n = 0; n < total;)
         {
             // A batch never crosses the warm-up's end nor a block's, so every mark falls between two commits.

@@ -63,6 +63,31 @@ internal sealed record PerfOptions(PerfTest Test, IReadOnlyList<int> Sizes, int 
     /// <summary>The test's name as perftest spells it.</summary>
     public string TestName => Test == PerfTest.WriteLatency ? "write-lat" : "write-bw";
 
-    /// <summary>The queue for one message size: slots hold exactly that payload.</summary>
-    public SegmentedQueueGeometry GeometryFor(int size) => new(Segments, Slots, size);
+    /// <summary>At most this many bytes of ring per size (--ring-bytes), or null: <see cref="Slots"/> at every size.</summary>
+    public long? RingBytes { get; init; }
+
+    /// <summary>The queue for one message size: slots hold exactly that payload; under <see cref="RingBytes"/>, as many
+    /// slots a segment as fit (from 16, or <see cref="Slots"/> if fewer, up to <see cref="Slots"/>).</summary>
+    public SegmentedQueueGeometry GeometryFor(int size)
+    {
+        if (RingBytes is not long cap)
+        {
+            return new(Segments, Slots, size);
+        }
+
+        long stride = new SegmentedQueueGeometry(Segments, 1, size).SlotStride;
+        return new(Segments, (int)Math.Clamp(cap / (Segments * stride), Math.Min(MinimumSlots, Slots), Slots), size);
+    }
+
+    /// <summary>write-bw's batch at one size: <see cref="Batch"/>, and under <see cref="RingBytes"/> at most two of that
+    /// size's segments (the ring holds the next batch while the reader takes this one).</summary>
+    public int BatchFor(int size) => RingBytes is null ? Batch : Math.Min(Batch, 2 * GeometryFor(size).SlotsPerSegment);
+
+    /// <summary>The fewest slots a segment gets under <see cref="RingBytes"/>.</summary>
+    public const int MinimumSlots = 16;
+
+    /// <summary>The queue in words, for the output.</summary>
+    public string QueueDescription => RingBytes is long cap
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Segments} segments x up to {Slots} slots (a ring of at most {cap / 1024} KiB, at least {MinimumSlots} slots a segment), batches of up to {Batch} or two segments")
+        : $"{Segments} segments x {Slots} slots";
 }

@@ -33,7 +33,7 @@ internal static class PerfRunner
         }
 
         string name = string.Create(ic, $"perf-{Environment.ProcessId}-{Environment.TickCount64 & 0xFFFFFF:x}");
-        console.WriteLine($"rdmastack perf {options.TestName}: two processes, {options.Provider.Description}, {options.Segments} segments x {options.Slots} slots, idle {options.Idle}");
+        console.WriteLine($"rdmastack perf {options.TestName}: two processes, {options.Provider.Description}, {options.QueueDescription}, idle {options.Idle}");
         console.WriteLine($"  machine  {machine.Cpu}, {machine.Cores} cores, kernel {machine.Kernel}");
         console.WriteLine($"  cpus     {HotThread.Describe(options.Cpus)}");
         console.WriteLine($"  memory   {machine.HugePages}");
@@ -119,7 +119,7 @@ internal static class PerfRunner
             Provider = options.TwoHost is { } twoHost ? $"{options.Provider.Description}, two hosts ({twoHost.Describe()})" : options.Provider.Description,
             Cpus = options.Cpus is null ? "not pinned" : $"{options.Cpus[0]},{options.Cpus[1]}",
             Idle = options.Idle,
-            Queue = $"{options.Segments} segments x {options.Slots} slots, payload = message size",
+            Queue = $"{options.QueueDescription}, payload = message size",
             TimerCostNs = timerCostNs,
             Notes = notes,
             Results = rows,

@@ -26,7 +26,7 @@ internal static class TwoHostPerf
         console.WriteLine(Rule);
         console.WriteLine(latency ? "                    RDMA_Write Latency Test" : "                    RDMA_Write BW Test");
         console.WriteLine(string.Create(ic, $" rdmastack perf {options.TestName}: {twoHost.Describe()}; {(options.Provider.Device is { } d ? $"device {d} port {twoHost.IbPort}{(twoHost.GidIndex is int g ? $" GID index {g}" : string.Empty)}" : options.Provider.Description)}"));
-        console.WriteLine(string.Create(ic, $" queue {options.Segments} segments x {options.Slots} slots, idle {options.Idle}, -n {options.Iterations} (+{options.Warmup} warm-up)"));
+        console.WriteLine(string.Create(ic, $" queue {options.QueueDescription}, idle {options.Idle}, -n {options.Iterations} (+{options.Warmup} warm-up)"));
         if (options.CheckFrequency && Governor() is { } governor && governor != "performance")
         {
             console.WriteLine($" warning: the CPU frequency governor is '{governor}', not 'performance': figures will wander (-F silences this)");

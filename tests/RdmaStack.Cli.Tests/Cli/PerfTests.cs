@@ -2,6 +2,7 @@ using System.Text.Json;
 using RdmaStack.Cli.Commands;
 using RdmaStack.Cli.Demo;
 using RdmaStack.Cli.Perf;
+using RdmaStack.Queues;
 
 namespace RdmaStack.Tests.Cli;
 
@@ -84,7 +85,29 @@ public class PerfTests
 
         Assert.Equal(batch, options.Batch);
         Assert.Equal(2 * PerfOptionSet.StreamSlots, PerfOptionSet.StreamBatch);
+        Assert.Equal(!latency && !line.Contains("verbs", StringComparison.Ordinal) ? PerfOptionSet.StreamRingBytes : null, options.RingBytes);
         Assert.True(PerfOptionSet.StreamBatch <= BandwidthPeer.BlockMessages, "a batch never crosses a block's mark");
+    }
+
+    [Theory]
+    [InlineData(8, 512, 1024)]
+    [InlineData(64, 512, 1024)]
+    [InlineData(512, 409, 818)]
+    [InlineData(4096, 62, 124)]
+    [InlineData(65536, 16, 32)]
+    public void Write_bw_over_shared_memory_fits_each_size_in_a_ring_of_at_most_1_MiB_and_batches_two_segments(int size, int slots, int batch)
+    {
+        var set = new PerfOptionSet();
+        var command = new System.CommandLine.Command("write-bw");
+        set.AddTo(command);
+        PerfOptions options = set.Bind(PerfTest.WriteBandwidth, command.Parse(""));
+
+        SegmentedQueueGeometry geometry = options.GeometryFor(size);
+
+        Assert.Equal((PerfOptionSet.BandwidthSegments, slots), (geometry.Segments, geometry.SlotsPerSegment));
+        Assert.Equal(batch, options.BatchFor(size));
+        Assert.True(geometry.RingLength <= PerfOptionSet.StreamRingBytes || slots == PerfOptions.MinimumSlots, geometry.ToString());
+        Assert.Equal(options, set.Bind(PerfTest.WriteBandwidth, command.Parse(string.Join(' ', PerfOptionSet.ToArguments(options).Skip(2)))) with { Sizes = options.Sizes });
     }
 
     [Theory]
