@@ -20,7 +20,7 @@ internal sealed class PerfOptionSet
 
     public Option<int> Segments { get; } = new("--segments") { Description = $"Segments per queue (default {BandwidthSegments}; write-lat over shared memory {LatencySegments})", DefaultValueFactory = _ => BandwidthSegments };
 
-    public Option<int> Slots { get; } = new("--slots") { Description = $"Slots per segment (default {BandwidthSlots}; over shared memory, write-lat {LatencySlots}: one message is in flight, and a ring in the L1 cache is faster; write-bw {StreamSlots}: room for two batches a segment apart)", DefaultValueFactory = _ => BandwidthSlots };
+    public Option<int> Slots { get; } = new("--slots") { Description = $"Slots per segment (default {BandwidthSlots}; over shared memory, write-lat {LatencySlots}: one message is in flight, and a ring in the L1 cache is faster; write-bw {StreamSlots}, in a ring of at most --ring-bytes: two batches of two segments each fit)", DefaultValueFactory = _ => BandwidthSlots };
 
     public ProviderOptionSet Provider { get; } = new();
 
