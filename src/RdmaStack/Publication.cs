@@ -30,7 +30,6 @@ namespace RdmaStack;
 /// </remarks>
 public sealed class Publication : IDisposable, IMeteredStream
 {
-    private const int MaintenanceInterval = Housekeeping.Interval;
 
     private readonly StreamCore _core;
     private readonly FailoverWriter _writer;
@@ -127,7 +126,7 @@ public sealed class Publication : IDisposable, IMeteredStream
     public long Offer(ReadOnlySpan<byte> message)
     {
         long status = _writer.Offer(message);
-        return status > 0 && (++_sinceWork & (MaintenanceInterval - 1)) != 0 ? status : AfterOffer(status);
+        return status > 0 && !Housekeeping.Due(ref _sinceWork, 1) ? status : AfterOffer(status);
     }
 
     /// <summary>Claims the next slot for a message of <paramref name="length"/> bytes, to be written in place
@@ -154,7 +153,7 @@ public sealed class Publication : IDisposable, IMeteredStream
     public long Commit(in SlotClaim claim)
     {
         long status = _writer.Commit(claim);
-        return status > 0 && (++_sinceWork & (MaintenanceInterval - 1)) != 0 ? status : AfterOffer(status);
+        return status > 0 && !Housekeeping.Due(ref _sinceWork, 1) ? status : AfterOffer(status);
     }
 
     /// <summary>Claims up to <paramref name="count"/> consecutive slots for messages of up to <paramref name="length"/>

@@ -25,7 +25,6 @@ namespace RdmaStack;
 /// </remarks>
 public sealed class Subscription : IDisposable, IMeteredStream
 {
-    private const int MaintenanceInterval = Housekeeping.Interval;
 
     private readonly StreamCore _core;
     private readonly FailoverReader _reader;
@@ -178,7 +177,7 @@ public sealed class Subscription : IDisposable, IMeteredStream
         {
             _batchOutstanding = true;
         }
-        else if ((++_sinceWork & (MaintenanceInterval - 1)) == 0)
+        else if (Housekeeping.Due(ref _sinceWork, 0))
         {
             DoWork();
         }

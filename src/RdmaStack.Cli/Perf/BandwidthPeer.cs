@@ -6,8 +6,9 @@ namespace RdmaStack.Cli.Perf;
 
 /// <summary>
 /// write-bw: the sender streams messages with zero-copy batch claim/commit (--batch at a time) as fast as the queue
-/// takes them, copying each whole message into its slot; the receiver polls them and times every block of <see cref="BlockMessages"/> messages, so the rate
-/// is measured where the messages land and the per-message time has a distribution, not only a mean.
+/// takes them, copying each whole message into its slot; the receiver polls them and times every block of
+/// <see cref="BlockMessages"/> messages, so the rate is measured where the messages land and the per-message time has a
+/// distribution, not only a mean.
 /// </summary>
 internal static class BandwidthPeer
 {
