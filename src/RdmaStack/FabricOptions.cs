@@ -64,7 +64,9 @@ public sealed record FabricOptions
     /// <summary>How often each side writes its heartbeat on every link (default 1 ms).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>A peer heartbeat that has not moved for this long marks the link failed (default 50 ms).</summary>
+    /// <summary>A peer heartbeat that has not moved for this long marks the link failed (default 50 ms). On a new
+    /// connection it applies from the peer's first heartbeat; until then the peer has <see cref="ConnectTimeout"/>, so
+    /// that a peer still touching a large ring is not taken for a dead one.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The reader reports a lost write when the writer says it wrote past what arrived and nothing new comes
@@ -117,6 +119,7 @@ public sealed record FabricOptions
     {
         HeartbeatInterval = HeartbeatInterval,
         HeartbeatTimeout = HeartbeatTimeout,
+        FirstHeartbeatTimeout = ConnectTimeout,
         LostWriteTimeout = LostWriteTimeout,
     };
 

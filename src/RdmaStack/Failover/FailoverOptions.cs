@@ -10,6 +10,11 @@ internal sealed record FailoverOptions
     /// keep it several intervals, and above the scheduling noise of the machine).</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How long a new connection's peer may take to write its first heartbeat before the link is marked failed
+    /// (default 10 s, the connect bound). Until that first beat, <see cref="HeartbeatTimeout"/> does not apply: the peer
+    /// may still be setting up its end (mapping and touching a large ring can take longer than a heartbeat timeout).</summary>
+    public TimeSpan FirstHeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The reader reports a lost write when the writer's heartbeat says it wrote past the reader's
     /// position and nothing new arrived for this long (default 20 ms).</summary>
     public TimeSpan LostWriteTimeout { get; init; } = TimeSpan.FromMilliseconds(20);

@@ -35,6 +35,7 @@ internal sealed class FailoverReader : IDisposable
     private readonly long[] _lastWriterHeartbeat;
     private readonly long[] _lastWriterHeartbeatChange;
     private readonly bool[] _writerAlive;
+    private readonly bool[] _writerBeat;
     private readonly bool[] _connected;
     private readonly bool[] _failed;
     private readonly long[] _corruptSeen;
@@ -42,6 +43,7 @@ internal sealed class FailoverReader : IDisposable
     private readonly TimeProvider _time;
     private readonly long _heartbeatIntervalTicks;
     private readonly long _heartbeatTimeoutTicks;
+    private readonly long _firstHeartbeatTicks;
     private readonly long _lostWriteTicks;
     private readonly int _slotsPerSegment;
     private readonly bool _singleLink;
@@ -87,12 +89,14 @@ internal sealed class FailoverReader : IDisposable
         _lastWriterHeartbeat = new long[_links.Length];
         _lastWriterHeartbeatChange = new long[_links.Length];
         _writerAlive = new bool[_links.Length];
+        _writerBeat = new bool[_links.Length];
         _connected = new bool[_links.Length];
         _failed = new bool[_links.Length];
         _corruptSeen = new long[_links.Length];
         _faultReports = new long[_links.Length];
         _heartbeatIntervalTicks = ToTicks(Options.HeartbeatInterval);
         _heartbeatTimeoutTicks = ToTicks(Options.HeartbeatTimeout);
+        _firstHeartbeatTicks = Math.Max(_heartbeatTimeoutTicks, ToTicks(Options.FirstHeartbeatTimeout));
         _lostWriteTicks = ToTicks(Options.LostWriteTimeout);
         _slotsPerSegment = links[0].Geometry.SlotsPerSegment;
         _singleLink = _links.Length == 1;
@@ -270,11 +274,14 @@ internal sealed class FailoverReader : IDisposable
                 _lastWriterHeartbeat[i] = heartbeat;
                 _lastWriterHeartbeatChange[i] = now;
                 _writerAlive[i] = true;
+                _writerBeat[i] = true;
             }
-            else if (_writerAlive[i] && _heartbeatTimeoutTicks > 0 && now - _lastWriterHeartbeatChange[i] > _heartbeatTimeoutTicks)
+            else if (_writerAlive[i] && _heartbeatTimeoutTicks > 0 && now - _lastWriterHeartbeatChange[i] > (_writerBeat[i] ? _heartbeatTimeoutTicks : _firstHeartbeatTicks))
             {
                 _writerAlive[i] = false;
-                Fail(i, LinkFailureCause.Heartbeat, $"the writer's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms", now);
+                Fail(i, LinkFailureCause.Heartbeat, _writerBeat[i]
+                    ? $"the writer's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms"
+                    : $"the writer did not write a first heartbeat on the connection within {Options.FirstHeartbeatTimeout.TotalMilliseconds:0.###} ms", now);
             }
         }
 
@@ -340,6 +347,7 @@ internal sealed class FailoverReader : IDisposable
         _lastWriterHeartbeat[link] = reader.WriterHeartbeat;
         _lastWriterHeartbeatChange[link] = _time.GetTimestamp();
         _writerAlive[link] = true;
+        _writerBeat[link] = false; // the writer of a new connection may still be setting up: it has the first-heartbeat bound
         _connected[link] = true;
         _failed[link] = false;
         return old;

@@ -31,10 +31,12 @@ internal sealed class FailoverWriter : IDisposable
     private readonly LinkState[] _states;
     private readonly long[] _lastReaderHeartbeat;
     private readonly long[] _lastHeartbeatChange;
+    private readonly bool[] _readerBeat;
     private readonly long[] _faultReportsSeen;
     private readonly TimeProvider _time;
     private readonly long _heartbeatIntervalTicks;
     private readonly long _heartbeatTimeoutTicks;
+    private readonly long _firstHeartbeatTicks;
     private readonly int _slotsPerSegment;
     private int _active;
     private int _mirrorHolder;
@@ -77,9 +79,11 @@ internal sealed class FailoverWriter : IDisposable
         _states = new LinkState[_links.Length];
         _lastReaderHeartbeat = new long[_links.Length];
         _lastHeartbeatChange = new long[_links.Length];
+        _readerBeat = new bool[_links.Length];
         _faultReportsSeen = new long[ControlBlockDescriptor.MaxLinks];
         _heartbeatIntervalTicks = ToTicks(Options.HeartbeatInterval);
         _heartbeatTimeoutTicks = ToTicks(Options.HeartbeatTimeout);
+        _firstHeartbeatTicks = Math.Max(_heartbeatTimeoutTicks, ToTicks(Options.FirstHeartbeatTimeout));
         _slotsPerSegment = geometry.SlotsPerSegment;
         _capacity = geometry.Capacity;
         long now = _time.GetTimestamp();
@@ -248,10 +252,13 @@ internal sealed class FailoverWriter : IDisposable
             {
                 _lastReaderHeartbeat[i] = heartbeat;
                 _lastHeartbeatChange[i] = now;
+                _readerBeat[i] = true;
             }
-            else if (_heartbeatTimeoutTicks > 0 && now - _lastHeartbeatChange[i] > _heartbeatTimeoutTicks)
+            else if (_heartbeatTimeoutTicks > 0 && now - _lastHeartbeatChange[i] > (_readerBeat[i] ? _heartbeatTimeoutTicks : _firstHeartbeatTicks))
             {
-                Fail(i, LinkFailureCause.Heartbeat, $"the reader's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms", now);
+                Fail(i, LinkFailureCause.Heartbeat, _readerBeat[i]
+                    ? $"the reader's heartbeat stopped for over {Options.HeartbeatTimeout.TotalMilliseconds:0.###} ms"
+                    : $"the reader did not write a first heartbeat on the connection within {Options.FirstHeartbeatTimeout.TotalMilliseconds:0.###} ms", now);
                 continue;
             }
 
@@ -320,7 +327,7 @@ internal sealed class FailoverWriter : IDisposable
         }
 
         _links[link].ResetSendQueue();
-        MakeStandby(link, "a link was restored after every link had failed");
+        MakeStandby(link, newConnection: false, "a link was restored after every link had failed");
     }
 
     /// <summary>Puts a new connection in place of failed link <paramref name="link"/> (a new queue pair and new
@@ -355,7 +362,7 @@ internal sealed class FailoverWriter : IDisposable
         writer.ResumeAt(_tail, acknowledged);
         _links[link] = writer;
         writer.ResetSendQueue();
-        MakeStandby(link, "a link was connected while no link was healthy");
+        MakeStandby(link, newConnection: true, "a link was connected while no link was healthy");
         return old;
     }
 
@@ -389,11 +396,18 @@ internal sealed class FailoverWriter : IDisposable
     /// was consumed even if no head for it survived).</summary>
     private long FirstUnacknowledged(long acknowledged) => Math.Max(acknowledged + 1, _tail - _capacity + 1);
 
-    private void MakeStandby(int link, string reasonIfNoneActive)
+    /// <summary>Makes link <paramref name="link"/> a standby, and the active link if none is.</summary>
+    /// <param name="link">Link index.</param>
+    /// <param name="newConnection">True for a new connection: its reader may still be setting up, so it has
+    /// <see cref="FailoverOptions.FirstHeartbeatTimeout"/> for its first heartbeat. False for a link restored on the
+    /// same connection, whose reader was beating before.</param>
+    /// <param name="reasonIfNoneActive">The failover event's reason if this link becomes active.</param>
+    private void MakeStandby(int link, bool newConnection, string reasonIfNoneActive)
     {
         _states[link] = LinkState.Standby;
         _lastHeartbeatChange[link] = _time.GetTimestamp();
         _lastReaderHeartbeat[link] = _links[link].ReaderHeartbeat;
+        _readerBeat[link] = !newConnection;
         if (_active < 0)
         {
             Activate(link, -1, LinkFailureCause.Unknown, reasonIfNoneActive, _time.GetTimestamp());

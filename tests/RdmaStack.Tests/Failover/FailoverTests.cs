@@ -305,6 +305,85 @@ public class FailoverTests
     }
 
     [Fact]
+    public void A_new_connection_has_the_first_heartbeat_bound_until_its_reader_beats()
+    {
+        // The writer's end of a new connection is in place while the reader is still setting up its end (on a host
+        // that faults pages in slowly, a large ring takes longer than a heartbeat timeout): that is not a dead link.
+        using var g = new FailoverGroup(options: new FailoverOptions { FirstHeartbeatTimeout = TimeSpan.FromSeconds(1) });
+        var failures = new List<LinkFailure>();
+        g.Writer.LinkFailed += (_, e) => failures.Add(e);
+        g.Send(10);
+        g.Switches[0].Kill();
+        g.Send(10); // on link 1 now
+        failures.Clear();
+        using LocalQueuePair fresh = SharedMemoryProvider.CreateLocalPair(g.Geometry);
+        g.Writer.ReplaceLink(0, fresh.Writer);
+        KeepLinkOneBeating(g, g.Options.HeartbeatTimeout * 4); // the new connection's reader is not there yet
+        Assert.Equal(LinkState.Standby, g.Writer.GetLinkState(0));
+        Assert.Empty(failures);
+
+        g.Reader.ReplaceLink(0, fresh.Reader);
+        g.Clock.Advance(g.Options.HeartbeatInterval);
+        g.Pump(); // the reader's first heartbeat on the new connection: from here the heartbeat timeout applies
+        Assert.Equal(LinkState.Standby, g.Writer.GetLinkState(0));
+        g.Clock.Advance(g.Options.HeartbeatTimeout * 2); // both readers silent now; link 0 gets no more than link 1
+        g.Writer.Maintain();
+        Assert.Equal(LinkState.Failed, g.Writer.GetLinkState(0));
+        Assert.Contains("heartbeat stopped", Assert.Single(failures, f => f.Link == 0).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_connection_whose_reader_never_beats_fails_at_the_first_heartbeat_bound()
+    {
+        using var g = new FailoverGroup(options: new FailoverOptions { FirstHeartbeatTimeout = TimeSpan.FromSeconds(1) });
+        var failures = new List<LinkFailure>();
+        g.Send(10);
+        g.Switches[0].Kill();
+        g.Send(10);
+        g.Writer.LinkFailed += (_, e) => failures.Add(e);
+        using LocalQueuePair fresh = SharedMemoryProvider.CreateLocalPair(g.Geometry);
+        g.Writer.ReplaceLink(0, fresh.Writer);
+        KeepLinkOneBeating(g, TimeSpan.FromMilliseconds(900));
+        Assert.Equal(LinkState.Standby, g.Writer.GetLinkState(0));
+        KeepLinkOneBeating(g, TimeSpan.FromMilliseconds(200));
+        Assert.Equal(LinkState.Failed, g.Writer.GetLinkState(0));
+        Assert.Equal(1, g.Writer.ActiveLink);
+        Assert.Contains("did not write a first heartbeat", Assert.Single(failures).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_reader_gives_the_writer_of_a_new_connection_the_first_heartbeat_bound()
+    {
+        using var g = new FailoverGroup(options: new FailoverOptions { FirstHeartbeatTimeout = TimeSpan.FromSeconds(1) });
+        var failures = new List<LinkFailure>();
+        g.Send(10);
+        g.Switches[0].Kill();
+        g.Send(10);
+        g.Drain();
+        g.Reader.LinkFailed += (_, e) => failures.Add(e);
+        using LocalQueuePair fresh = SharedMemoryProvider.CreateLocalPair(g.Geometry);
+        g.Reader.ReplaceLink(0, fresh.Reader); // the reader's end first; the writer's is still being set up
+        KeepLinkOneBeating(g, g.Options.HeartbeatTimeout * 4);
+        Assert.False(g.Reader.IsLinkFailed(0));
+        Assert.Empty(failures);
+        KeepLinkOneBeating(g, TimeSpan.FromSeconds(1));
+        Assert.True(g.Reader.IsLinkFailed(0));
+        Assert.Contains("did not write a first heartbeat", Assert.Single(failures).Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>Lets <paramref name="span"/> pass in steps of a heartbeat interval, both ends maintaining their links, so
+    /// the healthy link 1 stays up and only what the test does to link 0 shows.</summary>
+    private static void KeepLinkOneBeating(FailoverGroup g, TimeSpan span)
+    {
+        for (TimeSpan passed = TimeSpan.Zero; passed < span; passed += g.Options.HeartbeatInterval * 5)
+        {
+            g.Clock.Advance(g.Options.HeartbeatInterval * 5);
+            g.Reader.Maintain();
+            g.Writer.Maintain();
+        }
+    }
+
+    [Fact]
     public void Replacing_the_only_holder_of_unacknowledged_messages_keeps_them()
     {
         using var g = new FailoverGroup();
