@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using RdmaStack.Queues;
 using RdmaStack.Threading;
 
@@ -43,11 +44,7 @@ internal static class BandwidthPeer
             long status = output.TryClaimBatch(want, size, out SlotBatch batch);
             if (status > 0)
             {
-                for (int k = 0; k < batch.Count; k++)
-                {
-                    LatencyPeer.Stamp(batch.Payload(k), message, status + k);
-                }
-
+                Fill(batch, message, status);
                 status = output.CommitBatch(batch);
                 if (status > 0)
                 {
@@ -161,6 +158,19 @@ internal static class BandwidthPeer
         end = Stopwatch.GetTimestamp();
         LatencyPeer.Send(reverse, [], -2, idle, stallTicks); // the note the sender's clock stops at
         return Rate(blockTicks.AsSpan(0, block), measuredStart, end, size, options);
+    }
+
+    /// <summary>Copies <paramref name="message"/> into every slot of the batch, stamped with its sequence.</summary>
+    /// <remarks>A method of its own, not inlined: in the sender's large loop the batch and the counter lived on the stack
+    /// (the batch is an out variable there) and each slot reloaded them; here they stay in registers.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Fill(SlotBatch batch, ReadOnlySpan<byte> message, long first)
+    {
+        int count = batch.Count;
+        for (int k = 0; k < count; k++)
+        {
+            LatencyPeer.Stamp(batch.Payload(k), message, first + k);
+        }
     }
 
     /// <summary>Waits for one message on the way back, the stream's housekeeping going on meanwhile.</summary>
