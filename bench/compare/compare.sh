@@ -8,8 +8,9 @@
 #      8/64/512/4096 B: UCX over shared memory
 #   3. rdmastack perf write-lat and write-bw --sizes 8,64,512,4096 (one invocation each, one results row per
 #      size): ours over the shared-memory provider
-#   4. native/build/slot-stream --mirror: the 64 B stream of the slot protocol in C (write-bw's defaults: 4 x 512 slots,
-#      batches of 1,024, the failover mirror's copy), right after ours: how much of our stream is software path
+#   4. native/build/slot-stream: the 64 B stream of the slot protocol in C (write-bw's defaults: 4 x 512 slots,
+#      batches of 1,024; no mirror copy: in place, the ring is failover's copy), right after ours: how much of our
+#      stream is software path
 # then `rdmastack perf compare-report` takes the medians, prints each 64 B figure beside its baseline with
 # the ratio and the other sizes beside UCX in a second table, and writes bench/results/compare.{json,md};
 # gnuplot draws compare-latency.png (64 B distributions) and compare-sizes.png (p50 against size) from them.
@@ -93,8 +94,8 @@ for r in $(seq 1 "$ROUNDS"); do
   done
   step "$r" "rdmastack perf write-bw (shared-memory provider)"
   "$RDMASTACK" perf write-bw --sizes "$sizes" --iterations "$BW_ITERS" --max-bytes "$BW_BYTES" --cpus "$CPUS" --json "$WORK/round$r-write-bw.json" >&2
-  step "$r" "native/build/slot-stream --mirror (the slot protocol's 64 B stream in C)"
-  "$SLOTSTREAM" --mirror --messages "$BW_ITERS" --cpus "$CPUS" | tee "$WORK/round$r-slot-stream.txt" >&2
+  step "$r" "native/build/slot-stream (the slot protocol's 64 B stream in C)"
+  "$SLOTSTREAM" --messages "$BW_ITERS" --cpus "$CPUS" | tee "$WORK/round$r-slot-stream.txt" >&2
 done
 
 "$RDMASTACK" perf compare-report --work "$WORK" --out "$RESULTS" --rounds "$ROUNDS" \

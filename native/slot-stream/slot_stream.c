@@ -5,9 +5,10 @@
 // BATCH slots the reader's head allows (it publishes its head once a segment, as SegmentedQueueReader does), writes
 // each slot's length, then each payload (the whole message, or with --stamp-only its first 8 bytes), then each check
 // word and the sequence with a release store, in three passes as TryClaimBatch / payloads / CommitBatch do; with
-// --mirror it then copies the batch's slots into a private mirror, as the in-place writer keeps failover's copy. The
-// reader spins on the next slot's sequence (acquire) and reads its length, as a handler that takes only the length.
-// No checksum, no allocation, no runtime: what is left of our write-bw's time beyond this is software path.
+// --mirror it then copies the batch's slots into a private mirror (the in-place writer did that for failover until
+// its ring became failover's copy). The reader spins on the next slot's sequence (acquire) and reads its length, as
+// a handler that takes only the length. No checksum, no allocation, no runtime: what is left of our write-bw's time
+// beyond this is software path.
 //
 // usage: slot-stream [--size B] [--segments N] [--slots N] [--batch N] [--messages N] [--stamp-only] [--mirror]
 //                    [--cpus A,B]

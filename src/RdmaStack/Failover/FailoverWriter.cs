@@ -332,8 +332,8 @@ internal sealed class FailoverWriter : IDisposable
 
     /// <summary>Puts a new connection in place of failed link <paramref name="link"/> (a new queue pair and new
     /// memory after a real link-down, or the first connection of a placeholder) and makes it a standby, like
-    /// <see cref="Restore"/>. If the old writer's mirror was the only copy of unacknowledged messages, they are
-    /// copied over first. The reader must replace its end of the same link.</summary>
+    /// <see cref="Restore"/>. If the old writer's copy (its mirror, or its ring in place) was the only one of the
+    /// unacknowledged messages, they are copied over first. The reader must replace its end of the same link.</summary>
     /// <param name="link">Link index; the link must be <see cref="LinkState.Failed"/>.</param>
     /// <param name="writer">The new writer, same geometry, nothing written on it yet.</param>
     /// <returns>The old writer, no longer used by the group: the caller disposes it (off the hot thread if it likes).</returns>
@@ -498,10 +498,11 @@ internal sealed class FailoverWriter : IDisposable
         }
     }
 
-    /// <summary>Copies every unacknowledged slot from the mirror that holds them into <paramref name="link"/>'s
-    /// mirror, makes it active and starts sending them again (all of them, or with
-    /// <see cref="ResendScope.CurrentSegment"/> only those of the tail's segment: the copy is never narrowed, so a
-    /// later failover can still resend the older unacknowledged ones).</summary>
+    /// <summary>Copies every unacknowledged slot from the link whose copy holds them (its mirror, or its ring where it
+    /// writes in place) into <paramref name="link"/>'s, makes it active and starts sending them again (all of them, or
+    /// with <see cref="ResendScope.CurrentSegment"/> only those of the tail's segment: the copy is never narrowed, so a
+    /// later failover can still resend the older unacknowledged ones; into a link that writes in place the copy is
+    /// itself the resend, so there every unacknowledged slot goes again).</summary>
     private void Activate(int link, int from, LinkFailureCause cause, string reason, long detectedAt)
     {
         long acknowledged = RememberAcknowledged();

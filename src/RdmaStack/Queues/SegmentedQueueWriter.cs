@@ -6,7 +6,7 @@ namespace RdmaStack.Queues;
 
 /// <summary>
 /// The tail of a segmented queue (US 9,811,500): writes each message into the next slot and makes it
-/// visible in the reader's ring with a one-sided write, keeping a local mirror of every slot for failover.
+/// visible in the reader's ring with a one-sided write, keeping a copy of every unacknowledged slot for failover.
 /// </summary>
 /// <remarks>
 /// <para>The segment rule: the tail steps into the next segment only when the reader's published head
@@ -16,9 +16,12 @@ namespace RdmaStack.Queues;
 /// <para>Two data paths, chosen by the channel. Over a channel whose writes can tear (RDMA; a fault
 /// injector), a message is written into the mirror, sealed with a CRC-32C and posted from there. Over a
 /// store-ordered channel whose peer memory is mapped here (shared memory), the message is written in place
-/// in the reader's ring and published by one release store of its sequence, with no CRC and no copy in
-/// between; the mirror copy that failover needs is made after that store, off the reader's critical path.
-/// Both keep the mirror a complete copy of every slot, so failover works the same way over either.</para>
+/// in the reader's ring and published by one release store of its sequence, with no CRC and no copy.</para>
+/// <para>Failover's copy: over a channel that posts, the mirror holds every slot as posted. In place, the ring itself
+/// is the copy: it is mapped here for as long as the writer lives, the reader never writes a slot, and the writer
+/// overwrites a slot only after the reader's head has passed it, so every unacknowledged slot is still there. A
+/// failover copies from either (<see cref="CopySlotsFrom"/>); into an in-place link it publishes each slot as a commit
+/// does, so that link's ring holds the resent slots too.</para>
 /// <para>Thread-safety: one writer thread. <see cref="Position"/> may be read from any thread.</para>
 /// <para>Hot path: no allocation, lock or system call after construction.</para>
 /// </remarks>
@@ -212,9 +215,6 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
         long offset = (long)_slotIndex * _stride;
         byte* slot = _ring + offset;
         SlotDescriptor.Publish(slot, sequence, length, checksum: false);
-
-        // The reader can take the slot now; failover's copy follows, off its critical path.
-        Buffer.MemoryCopy(slot, _mirror + offset, SlotDescriptor.HeaderLength + length, SlotDescriptor.HeaderLength + length);
         StepTail(sequence);
         return sequence;
     }
@@ -358,8 +358,10 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
     internal void ResetSendQueue() => _budget = new SendQueueBudget(_budget.Depth, _budget.Interval);
 
     /// <summary>Copies the slots of sequences <paramref name="first"/>..<paramref name="last"/> from another
-    /// writer's mirror into this one's, at the same offsets (slots are addressed by sequence). Between links
-    /// whose integrity modes differ, each copied slot's check word is rewritten for this link.</summary>
+    /// writer's failover copy into this one's, at the same offsets (slots are addressed by sequence). Into an
+    /// in-place link each slot is published in the reader's ring as a commit publishes it (payload, then the
+    /// sequence with a release store, in order), so <see cref="RepostSlot"/> has nothing left to do there. Between
+    /// links whose integrity modes differ, each copied slot's check word is rewritten for this link.</summary>
     internal void CopySlotsFrom(SegmentedQueueWriter source, long first, long last)
     {
         long count = last - first + 1;
@@ -368,14 +370,28 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
             return;
         }
 
+        byte* from = source.SlotBase();
+        if (_ring != null)
+        {
+            for (long sequence = first; sequence <= last; sequence++)
+            {
+                long offset = ((sequence - 1) % _capacity) * _stride;
+                int length = SlotDescriptor.ReadLength(from + offset);
+                Buffer.MemoryCopy(SlotDescriptor.Payload(from + offset), SlotDescriptor.Payload(_ring + offset), _payloadCapacity, length);
+                SlotDescriptor.Publish(_ring + offset, sequence, length, checksum: false);
+            }
+
+            return;
+        }
+
         int index = (int)((first - 1) % _capacity);
         long run = Math.Min(count, _capacity - index);
         long bytes = run * _stride;
-        Buffer.MemoryCopy(source._mirror + ((long)index * _stride), _mirror + ((long)index * _stride), bytes, bytes);
+        Buffer.MemoryCopy(from + ((long)index * _stride), _mirror + ((long)index * _stride), bytes, bytes);
         if (count > run)
         {
             bytes = (count - run) * _stride;
-            Buffer.MemoryCopy(source._mirror, _mirror, bytes, bytes);
+            Buffer.MemoryCopy(from, _mirror, bytes, bytes);
         }
 
         if (source._checksum != _checksum)
@@ -387,9 +403,16 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
         }
     }
 
-    /// <summary>Posts the mirrored slot of <paramref name="sequence"/> again (a resend after failover).</summary>
+    /// <summary>Posts the mirrored slot of <paramref name="sequence"/> again (a resend after failover). In place there
+    /// is nothing to post: the slot is in the reader's ring already, written by a commit or by
+    /// <see cref="CopySlotsFrom"/>.</summary>
     internal WriteStatus RepostSlot(long sequence)
     {
+        if (_ring != null)
+        {
+            return WriteStatus.Posted;
+        }
+
         long offset = ((sequence - 1) % _capacity) * _stride;
         return Post(offset, SlotDescriptor.HeaderLength + SlotDescriptor.ReadLength(_mirror + offset));
     }
@@ -425,7 +448,8 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
         return !_disposed;
     }
 
-    /// <summary>Where claims are written: the reader's ring in place, or the mirror.</summary>
+    /// <summary>Where claims are written, and so failover's copy of the unacknowledged slots: the reader's ring in place,
+    /// or the mirror (see the remarks on the class).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* SlotBase() => _ring != null ? _ring : _mirror;
 
@@ -468,8 +492,8 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
         return granted;
     }
 
-    /// <summary>Publishes the batch's slots in the reader's ring, each with its own release store, then copies
-    /// them (whole strides) to the mirror.</summary>
+    /// <summary>Publishes the batch's slots in the reader's ring, each with its own release store (the ring is
+    /// failover's copy: nothing else to write).</summary>
     private int PublishInPlace(long first, int count)
     {
         int index = _slotIndex;
@@ -481,15 +505,6 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
             {
                 index = 0;
             }
-        }
-
-        // Failover's copy, in at most two blocks (the batch may wrap the ring's end), after every slot is visible.
-        long run = Math.Min(count, _capacity - _slotIndex);
-        long start = (long)_slotIndex * _stride;
-        Buffer.MemoryCopy(_ring + start, _mirror + start, run * _stride, run * _stride);
-        if (count > run)
-        {
-            Buffer.MemoryCopy(_ring, _mirror, (count - run) * _stride, (count - run) * _stride);
         }
 
         return count;

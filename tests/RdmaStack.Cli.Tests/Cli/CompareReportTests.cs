@@ -61,7 +61,7 @@ public sealed class CompareReportTests : IDisposable
         {
             // native/slot-stream's line (the 64-B-only script ran no such step): 100 M msg/s at the median.
             File.WriteAllText(Path.Combine(_work, $"round{round}-slot-stream.txt"), string.Create(Ic,
-                $"slot-stream: 64 B in 128-byte slots, 4 x 512 ring, batch 1024, whole message, mirror copy: {100 * f:0.0} M msg/s (20000000 messages, 0.200 s)\n"));
+                $"slot-stream: 64 B in 128-byte slots, 4 x 512 ring, batch 1024, whole message: {100 * f:0.0} M msg/s (20000000 messages, 0.200 s)\n"));
         }
 
         foreach (int s in measured.Where(s => s != 64))
@@ -142,7 +142,7 @@ public sealed class CompareReportTests : IDisposable
             "| 64 B one-way p50 (ns) | 70.0 | C limit RTT/2 p50 | 30.0 | 2.33 | <= 1.3: not met |",
             "| 64 B one-way p99.9 (ns) | 210.0 | C limit RTT/2 p99.9 | 100.0 | 2.10 | <= 3: met |",
             "| 64 B stream (M msg/s) | 80.0 | UCX put_bw msg rate | 70.0 | 0.88 | <= 1: met |",
-            "| 64 B stream (M msg/s) | 80.0 | slot-stream (C, the slot protocol, mirror copy) | 100.0 | 1.25 |  |");
+            "| 64 B stream (M msg/s) | 80.0 | slot-stream (C, the slot protocol) | 100.0 | 1.25 |  |");
         JsonNode json = ReportJson();
         Assert.Equal(13, json["figures"]!.AsArray().Count);
         Assert.Equal(70, json["distributionsNs"]!["ours"]![0]![1]!.GetValue<double>());

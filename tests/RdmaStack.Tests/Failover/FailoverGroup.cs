@@ -1,16 +1,19 @@
 using RdmaStack.Failover;
+using RdmaStack.Providers.SharedMemory;
 using RdmaStack.Queues;
+using RdmaStack.Transport;
 using RdmaStack.Transport.FaultInjection;
 
 namespace RdmaStack.Tests.Failover;
 
 /// <summary>
-/// A failover writer and reader over <see cref="FaultInjectedLinks"/>, driven by a manual clock, with a
-/// stream checker.
+/// A failover writer and reader over <see cref="FaultInjectedLinks"/> (or, from <see cref="InPlace"/>, over shared-memory
+/// links written in place), driven by a manual clock, with a stream checker.
 /// </summary>
 internal sealed class FailoverGroup : IDisposable
 {
-    private readonly FaultInjectedLinks _links;
+    private readonly FaultInjectedLinks? _links;
+    private readonly IReadOnlyList<LocalQueuePair> _pairs = [];
 
     public FailoverGroup(int links = 2, SegmentedQueueGeometry? geometry = null, FailoverOptions? options = null, int checksumRetryLimit = 4, int maxHeld = 4096)
     {
@@ -21,17 +24,46 @@ internal sealed class FailoverGroup : IDisposable
         Reader = new FailoverReader(_links.Readers, Options, Clock);
     }
 
+    private FailoverGroup(IReadOnlyList<LocalQueuePair> pairs, SegmentedQueueGeometry geometry)
+    {
+        _pairs = pairs;
+        Geometry = geometry;
+        Options = new FailoverOptions();
+        Writer = new FailoverWriter([.. pairs.Select(p => p.Writer)], Options, Clock);
+        Reader = new FailoverReader([.. pairs.Select(p => p.Reader)], Options, Clock);
+    }
+
+    /// <summary>A group over <paramref name="links"/> shared-memory links whose writers write in place in the reader's
+    /// ring (no fault injection: its channels post). The groups own the links' writers and readers.</summary>
+    public static FailoverGroup InPlace(int links = 2, SegmentedQueueGeometry? geometry = null)
+    {
+        SegmentedQueueGeometry shape = geometry ?? new SegmentedQueueGeometry(4, 8, 16);
+        var pairs = new List<LocalQueuePair>();
+        for (int i = 0; i < links; i++)
+        {
+            pairs.Add(SharedMemoryProvider.CreateLocalPair(shape));
+            Assert.True(pairs[i].Writer.WritesInPlace);
+        }
+
+        return new FailoverGroup(pairs, shape);
+    }
+
     public ManualClock Clock { get; } = new();
 
     public SegmentedQueueGeometry Geometry { get; }
 
     public FailoverOptions Options { get; }
 
-    public IReadOnlyList<LinkFaultSwitch> Switches => _links.Switches;
+    public IReadOnlyList<LinkFaultSwitch> Switches => Injected.Switches;
 
-    public IReadOnlyList<FaultInjectingChannel> Slots => _links.SlotChannels;
+    public IReadOnlyList<FaultInjectingChannel> Slots => Injected.SlotChannels;
 
-    public IReadOnlyList<FaultInjectingChannel> Heads => _links.HeadChannels;
+    public IReadOnlyList<FaultInjectingChannel> Heads => Injected.HeadChannels;
+
+    /// <summary>The reader's ring of link <paramref name="link"/> of an in-place group, as first connected.</summary>
+    public MemoryRegion Ring(int link) => _pairs[link].Ring;
+
+    private FaultInjectedLinks Injected => _links ?? throw new InvalidOperationException("An in-place group has no fault injection.");
 
     public FailoverWriter Writer { get; }
 
@@ -112,6 +144,10 @@ internal sealed class FailoverGroup : IDisposable
     {
         Writer.Dispose();
         Reader.Dispose();
+        foreach (LocalQueuePair pair in _pairs)
+        {
+            pair.Dispose();
+        }
     }
 
     /// <summary>Records sequences and checks that the payload is the message of that sequence.</summary>

@@ -269,6 +269,68 @@ public class FailoverTests
     }
 
     [Fact]
+    public void A_failover_from_an_in_place_link_resends_from_its_ring()
+    {
+        // In place the reader's ring is failover's copy (no mirror is written): the unacknowledged slots are copied
+        // from link 0's ring and published in link 1's.
+        using var g = FailoverGroup.InPlace();
+        g.Send(20);
+        g.Pump(limit: 5); // some delivered, none acknowledged yet (the head goes out once a segment)
+        g.Writer.MarkFailed(0, LinkFailureCause.Requested, "test");
+        Assert.Equal(1, g.Writer.ActiveLink);
+        g.Ring(0).GetSpan(0, g.Geometry.Capacity * g.Geometry.SlotStride).Clear(); // 6..20 can only come over link 1
+        g.Send(10);
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+        Assert.Equal(1, g.Writer.Failovers);
+        Assert.Equal(20, g.Writer.MessagesResent);
+    }
+
+    [Fact]
+    public void Repeated_failovers_restores_and_replacements_of_in_place_links_keep_the_stream_exact()
+    {
+        var random = new Random(20261202);
+        var geometry = new SegmentedQueueGeometry(3, 4, 16);
+        using var g = FailoverGroup.InPlace(links: 2, geometry);
+        var retired = new List<IDisposable>();
+        for (int round = 0; round < 300; round++)
+        {
+            g.Send(random.Next(0, 30));
+            if (random.Next(3) == 0)
+            {
+                g.Pump(limit: random.Next(1, 20));
+            }
+
+            int victim = g.Writer.ActiveLink;
+            g.Writer.MarkFailed(victim, LinkFailureCause.Requested, "test");
+            g.Send(random.Next(1, 10));
+            if (random.Next(2) == 0)
+            {
+                g.Pump();
+            }
+
+            if (random.Next(2) == 0)
+            {
+                g.Writer.Restore(victim); // the same connection back: its ring still holds what it carried
+            }
+            else
+            {
+                LocalQueuePair fresh = SharedMemoryProvider.CreateLocalPair(geometry); // a new connection: new rings
+                retired.Add(fresh);
+                retired.Add(g.Reader.ReplaceLink(victim, fresh.Reader));
+                retired.Add(g.Writer.ReplaceLink(victim, fresh.Writer));
+            }
+
+            Assert.Equal(LinkState.Standby, g.Writer.GetLinkState(victim));
+        }
+
+        g.Drain();
+        g.AssertExactlyOnceInOrder();
+        Assert.Equal(300, g.Writer.Failovers);
+        retired.ForEach(d => d.Dispose());
+    }
+
+    [Fact]
     public void Current_segment_scope_resends_only_the_tail_segment()
     {
         using var g = new FailoverGroup(options: new FailoverOptions { ResendScope = ResendScope.CurrentSegment });
