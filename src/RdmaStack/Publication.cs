@@ -30,7 +30,6 @@ namespace RdmaStack;
 /// </remarks>
 public sealed class Publication : IDisposable, IMeteredStream
 {
-
     private readonly StreamCore _core;
     private readonly FailoverWriter _writer;
     private readonly long[] _failuresByCause = new long[Enum.GetValues<LinkFailureCause>().Length];

@@ -25,7 +25,6 @@ namespace RdmaStack;
 /// </remarks>
 public sealed class Subscription : IDisposable, IMeteredStream
 {
-
     private readonly StreamCore _core;
     private readonly FailoverReader _reader;
     private readonly long[] _failuresByCause = new long[Enum.GetValues<LinkFailureCause>().Length];

@@ -95,7 +95,15 @@ internal sealed unsafe class SegmentedQueueWriter : IDisposable
         }
 
         _budget = new SendQueueBudget(channel.SendQueueDepth, Math.Clamp(signalInterval, 1, channel.SendQueueDepth));
-        PageFaults.Prefault(_mirror, geometry.RingRegionLength);
+        if (_ring != null)
+        {
+            PageFaults.Prefault(_trailerSource, RingTrailerDescriptor.Length); // in place only the heartbeat's trailer is written here
+        }
+        else
+        {
+            PageFaults.Prefault(_mirror, geometry.RingRegionLength);
+        }
+
         PageFaults.Prefault(_controlBlock, ControlBlockDescriptor.Length);
     }
 
